@@ -1,0 +1,65 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step they use.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: run test install install-dev migrate load lint format messages bench clean
+
+run: export DEBUG ?= true
+run: install migrate load
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+$(PY):
+	@py=$$(bin/find-python) && echo "Creating $(VENV) with $$py" && "$$py" -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Installs exactly the pinned versions (hashes checked), so two installs a month apart agree.
+$(VENV)/.installed: requirements.lock | $(PY)
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock | $(PY)
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: export DEBUG ?= true
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+# Loads the 2019 cohort (idempotent: a second run changes nothing).
+load: export DEBUG ?= true
+load: install
+	$(PY) manage.py import_contracts fixtures/287g_agreements_2019.csv --verbosity 1
+	$(PY) manage.py seed_content
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=bench --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: install-dev
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Regenerates the locks from pyproject.toml (needs network); commit both files.
+lock: install-dev
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.12 --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --group dev --python-version 3.12 --generate-hashes -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) staticfiles

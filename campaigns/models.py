@@ -1,0 +1,409 @@
+"""Counties, agencies, their 287(g) contracts, and the county campaigns with their leaders."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .states import STATE_NAMES
+from .text import fold
+
+
+class County(models.Model):
+    """A U.S. county or county-equivalent, keyed by its 5-digit Census FIPS code."""
+
+    fips = models.CharField(_("FIPS code"), max_length=5, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    state = models.CharField(_("state"), max_length=2, db_index=True)
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        ordering = ["state", "name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.state}"
+
+
+class AgencyType(models.TextChoices):
+    SHERIFF = "sheriff", _("Sheriff's office")
+    CORRECTIONS = "corrections", _("Corrections")
+    POLICE = "police", _("Police")
+    OTHER = "other", _("Other")
+
+
+class Agency(models.Model):
+    """A law-enforcement agency that holds one or more 287(g) agreements."""
+
+    name = models.CharField(_("name"), max_length=200)
+    # The name folded for matching (ICE spells the same agency with curly or straight apostrophes).
+    match_name = models.CharField(max_length=200, editable=False)
+    agency_type = models.CharField(_("type"), max_length=20, choices=AgencyType.choices)
+    state = models.CharField(_("state"), max_length=2, db_index=True)
+    county = models.ForeignKey(
+        County,
+        verbose_name=_("county"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agencies",
+    )
+    # Folded "agency county state-name state" so one LIKE finds any of them, accent-blind.
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["state", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["state", "match_name"], name="agency_unique_per_state"),
+            models.CheckConstraint(
+                condition=Q(agency_type__in=AgencyType.values), name="agency_type_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.state})"
+
+    def save(self, *args, **kwargs):
+        self.match_name = self.match_key(self.name)
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def match_key(name: str) -> str:
+        return fold(name).replace("sheriffs office", "sheriff's office")
+
+    def build_search_text(self) -> str:
+        parts = [self.name, STATE_NAMES.get(self.state, ""), self.state]
+        if self.county_id:
+            parts.append(self.county.name)
+        return fold(" | ".join(parts))
+
+
+class ContractModel(models.TextChoices):
+    JAIL_ENFORCEMENT = "jail_enforcement", _("Jail enforcement")
+    TASK_FORCE = "task_force", _("Task force")
+    WARRANT_SERVICE_OFFICER = "warrant_service_officer", _("Warrant service officer")
+
+
+class ContractStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    RENEWED = "renewed", _("Renewed")
+    NOT_RENEWED = "not_renewed", _("Not renewed")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class ContractQuerySet(models.QuerySet):
+    def expiring_on(self, day: date):
+        return self.filter(expires=day)
+
+    def in_force(self):
+        return self.filter(status__in=[ContractStatus.ACTIVE, ContractStatus.RENEWED])
+
+
+class Contract(models.Model):
+    """One 287(g) memorandum of agreement between ICE and an agency."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    model = models.CharField(_("model"), max_length=30, choices=ContractModel.choices)
+    signed_date = models.DateField(_("signed"), null=True, blank=True)
+    expires = models.DateField(_("expires"), null=True, blank=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ContractStatus.choices, default=ContractStatus.ACTIVE
+    )
+    status_changed = models.DateField(_("status changed on"), null=True, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("287(g) contract")
+        verbose_name_plural = _("287(g) contracts")
+        ordering = ["agency__state", "agency__name", "model"]
+        constraints = [
+            # One agreement per agency and model: the import's idempotency key.
+            models.UniqueConstraint(
+                fields=["agency", "model"], name="contract_unique_agency_model"
+            ),
+            models.CheckConstraint(
+                condition=Q(model__in=ContractModel.values), name="contract_model_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ContractStatus.values), name="contract_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency.name}: {self.get_model_display()}"
+
+    def days_left(self, today: date | None = None) -> int | None:
+        if self.expires is None:
+            return None
+        return (self.expires - (today or timezone.localdate())).days
+
+
+class CampaignStatus(models.TextChoices):
+    OPEN = "open", _("Needs a leader")
+    LED = "led", _("Led")
+    DELIVERED = "delivered", _("Petition delivered")
+    WON = "won", _("Won: contract ended")
+    LOST = "lost", _("Contract renewed")
+    CLOSED = "closed", _("Closed")
+
+
+class CampaignQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(merged_into__isnull=True).exclude(status=CampaignStatus.CLOSED)
+
+    def needing_leader(self):
+        return self.public().filter(status=CampaignStatus.OPEN)
+
+    def led(self):
+        return self.filter(status=CampaignStatus.LED)
+
+    def for_listing(self):
+        return self.select_related("county", "agency")
+
+
+class Campaign(models.Model):
+    """The local campaign against one county's contracts (or one county-less agency's)."""
+
+    state = models.CharField(_("state"), max_length=2)
+    slug = models.SlugField(_("address"), max_length=120)
+    name = models.CharField(_("name"), max_length=200)
+    county = models.OneToOneField(
+        County,
+        verbose_name=_("county"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaign",
+    )
+    # Set only for an agency with no county (a state department of corrections, a regional jail).
+    agency = models.OneToOneField(
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="own_campaign",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.OPEN
+    )
+    outcome_date = models.DateField(_("outcome date"), null=True, blank=True)
+    outcome_note = models.TextField(_("what happened"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_campaigns",
+    )
+    # Staff switches: pause signing at once; count paper signatures; raise rate limits for an event.
+    signing_paused = models.BooleanField(_("signing paused"), default=False)
+    paper_counts = models.BooleanField(_("paper signatures count toward the goal"), default=True)
+    rate_limit_boost = models.PositiveSmallIntegerField(
+        _("rate limit multiplier"),
+        default=1,
+        help_text=_("Raise during an in-person signing event on shared Wi-Fi."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["state", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["state", "slug"], name="campaign_unique_address"),
+            models.CheckConstraint(
+                condition=Q(county__isnull=False) | Q(agency__isnull=False),
+                name="campaign_has_county_or_agency",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CampaignStatus.values), name="campaign_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.state}"
+
+    def get_absolute_url(self):
+        return reverse("campaigns:detail", kwargs={"state": self.state.lower(), "slug": self.slug})
+
+    @property
+    def state_name(self) -> str:
+        return STATE_NAMES.get(self.state, self.state)
+
+    def contracts(self):
+        """Every agreement this campaign targets, oldest agency first."""
+        if self.county_id:
+            qs = Contract.objects.filter(agency__county_id=self.county_id)
+        else:
+            qs = Contract.objects.filter(agency_id=self.agency_id)
+        return qs.select_related("agency").order_by("agency__name", "model")
+
+    @property
+    def listed_contracts(self) -> list:
+        """The contracts from prefetched relations (search and lists prefetch them)."""
+        if self.county_id:
+            return [c for a in self.county.agencies.all() for c in a.contracts.all()]
+        return list(self.agency.contracts.all()) if self.agency_id else []
+
+    @property
+    def is_outcome(self) -> bool:
+        return self.status in {CampaignStatus.WON, CampaignStatus.LOST, CampaignStatus.CLOSED}
+
+    def accepts_leader(self) -> bool:
+        return self.status == CampaignStatus.OPEN and self.merged_into_id is None
+
+
+class TargetRole(models.TextChoices):
+    SHERIFF = "sheriff", _("Sheriff")
+    AGENCY_HEAD = "agency_head", _("Head of agency")
+    OFFICIAL = "official", _("Local elected official")
+
+
+class Target(models.Model):
+    """Who the petition is addressed to: the sheriff (or agency head) and local officials."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    role = models.CharField(_("role"), max_length=20, choices=TargetRole.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    office = models.CharField(_("office"), max_length=200, blank=True)
+    address = models.TextField(_("public office address"), blank=True)
+    phone = models.CharField(_("public office phone"), max_length=40, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name or self.office or self.get_role_display()
+
+    @property
+    def salutation(self) -> str:
+        return self.name or self.office
+
+
+class LeadershipEnd(models.TextChoices):
+    STEPPED_DOWN = "stepped_down", _("Stepped down")
+    RELEASED = "released", _("Released by staff")
+    REASSIGNED = "reassigned", _("Reassigned by staff")
+    TRAINING_EXPIRED = "training_expired", _("Training not finished in time")
+    MERGED = "merged", _("Campaign merged")
+
+
+class LeadershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class Leadership(models.Model):
+    """A person leading a campaign, from the claim until they step down or are released.
+
+    Rows are never deleted: together they are the record of every change of leader, who and when.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="leaderships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leaderships"
+    )
+    public_name = models.CharField(_("public name"), max_length=60)
+    claimed_at = models.DateTimeField(_("claimed"), default=timezone.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assigned by staff"),
+    )
+    training_completed_at = models.DateTimeField(_("training completed"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    delivery_planned_on = models.DateField(_("delivery planned for"), null=True, blank=True)
+    shared_at = models.DateTimeField(_("first shared"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+    end_reason = models.CharField(
+        _("why it ended"), max_length=20, choices=LeadershipEnd.choices, blank=True
+    )
+
+    objects = LeadershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("leadership")
+        verbose_name_plural = _("leaderships")
+        ordering = ["-claimed_at"]
+        constraints = [
+            # Exactly one leader per campaign, held by the database, not only by Python.
+            models.UniqueConstraint(
+                fields=["campaign"],
+                condition=Q(ended_at__isnull=True),
+                name="one_active_leader_per_campaign",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.public_name} – {self.campaign}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+class TrainingStep(models.Model):
+    """One step of the leaders' short online training; staff edit the text in both languages."""
+
+    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+    slug = models.SlugField(unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200)
+    body_en = models.TextField(_("text (English)"))
+    body_es = models.TextField(_("text (Spanish)"))
+
+    class Meta:
+        verbose_name = _("training step")
+        verbose_name_plural = _("training steps")
+        ordering = ["order"]
+
+    def __str__(self):
+        return f"{self.order}. {self.title_en}"
+
+
+class TrainingCompletion(models.Model):
+    leadership = models.ForeignKey(
+        Leadership, on_delete=models.CASCADE, related_name="training_completions"
+    )
+    step = models.ForeignKey(TrainingStep, on_delete=models.CASCADE, related_name="+")
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["leadership", "step"], name="training_step_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.leadership} – {self.step}"

@@ -1,0 +1,108 @@
+"""Public pages: home, learn more, county search, the map, campaign pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Min, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from .caching import public_page
+from .map import render_us_map
+from .models import Campaign, CampaignStatus, Contract, ContractModel
+from .search import search_campaigns
+from .states import STATE_NAMES
+
+
+@public_page
+def home(request):
+    # The campaign's numbers come from the data: the cohort is the largest group sharing an expiry.
+    cohort = (
+        Contract.objects.exclude(expires=None)
+        .values("expires")
+        .annotate(n=Count("id"))
+        .order_by("-n", "expires")
+        .first()
+    )
+    stats = Campaign.objects.public().aggregate(
+        campaigns=Count("id"), open=Count("id", filter=Q(status=CampaignStatus.OPEN))
+    )
+    return render(
+        request,
+        "campaigns/home.html",
+        {
+            "cohort": cohort,
+            "contract_count": Contract.objects.count(),
+            "stats": stats,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@public_page
+def learn(request):
+    return render(request, "campaigns/learn.html")
+
+
+@public_page
+def privacy(request):
+    return render(request, "campaigns/privacy.html")
+
+
+@public_page
+def search(request):
+    result = search_campaigns(request.GET.get("q", ""))
+    return render(request, "campaigns/search.html", {"result": result})
+
+
+@public_page
+def us_map(request):
+    return render(request, "campaigns/map.html", render_us_map())
+
+
+@public_page
+def campaign_list(request):
+    state = request.GET.get("state", "").upper()
+    campaigns = Campaign.objects.public().for_listing().select_related("tally")
+    if state in STATE_NAMES:
+        campaigns = campaigns.filter(state=state)
+    else:
+        state = ""
+    if request.GET.get("open"):
+        campaigns = campaigns.filter(status=CampaignStatus.OPEN)
+    campaigns = campaigns.annotate(first_expiry=Min("county__agencies__contracts__expires"))
+    return render(
+        request,
+        "campaigns/list.html",
+        {"campaigns": campaigns, "state": state, "states": sorted(STATE_NAMES.items())},
+    )
+
+
+@public_page
+def campaign_detail(request, state, slug):
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("county", "agency", "merged_into"),
+        state=state.upper(),
+        slug=slug,
+    )
+    if campaign.merged_into_id:
+        return redirect(campaign.merged_into, permanent=True)
+    if state != state.lower():
+        return redirect(campaign, permanent=True)
+    from petitions.views import campaign_page_context
+
+    context = {
+        "campaign": campaign,
+        "contracts": list(campaign.contracts()),
+        "targets": list(campaign.targets.all()),
+        "today": timezone.localdate(),
+        "model_choices": ContractModel,
+    }
+    context.update(campaign_page_context(request, campaign))
+    return render(request, "campaigns/detail.html", context)
+
+
+@never_cache
+@login_required
+def my_campaigns(request):
+    leaderships = request.user.leaderships.active().select_related("campaign")
+    return render(request, "campaigns/my_campaigns.html", {"leaderships": leaderships})

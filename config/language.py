@@ -1,0 +1,80 @@
+"""Language choice: a visitor's explicit choice sticks (cookie); otherwise Accept-Language decides.
+
+Django's i18n_patterns without a prefix for English would always show English at "/" even to a
+browser that asks for Spanish; this middleware sends such a first visit to "/es/…" instead.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+# Paths outside i18n_patterns: never redirected to a language prefix.
+UNPREFIXED = ("/static/", "/healthz", "/i18n/", "/lang/", "/" + settings.ADMIN_URL)
+
+
+def preferred_language(request) -> str:
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen in SUPPORTED:
+        return chosen
+    accept = request.headers.get("Accept-Language", "")
+    return translation.get_supported_language_variant(
+        translation.trans_real.get_language_from_request(_AcceptOnly(accept))
+    )
+
+
+class _AcceptOnly:
+    """A stand-in request that carries only the Accept-Language header."""
+
+    def __init__(self, accept):
+        self.COOKIES = {}
+        self.META = {"HTTP_ACCEPT_LANGUAGE": accept}
+        self.headers = {"Accept-Language": accept}
+        self.path_info = "/"
+
+
+class PreferredLanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and not request.path.startswith(UNPREFIXED):
+            in_path = translation.get_language_from_path(request.path_info)
+            if in_path is None:
+                wanted = preferred_language(request)
+                if wanted != settings.LANGUAGE_CODE:
+                    target = translate_url(request.get_full_path(), wanted)
+                    if target != request.get_full_path():
+                        response = HttpResponseRedirect(target)
+                        response["Vary"] = "Accept-Language, Cookie"
+                        response["Cache-Control"] = "private, no-cache"
+                        return response
+        response = self.get_response(request)
+        return response
+
+
+@never_cache
+def choose_language(request, code):
+    """GET /lang/es/?next=/campaigns/…: remember the choice and show that page in that language."""
+    code = code if code in SUPPORTED else settings.LANGUAGE_CODE
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    path = urlsplit(next_url).path or "/"
+    query = urlsplit(next_url).query
+    target = translate_url(path, code) + (f"?{query}" if query else "")
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        httponly=True,
+    )
+    return response

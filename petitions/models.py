@@ -1,0 +1,404 @@
+"""Petition texts (versioned), signatures and their states, milestones, delivery and audits."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+
+
+class SiteSettings(models.Model):
+    """Switches staff flip in admin that take effect at once (one row)."""
+
+    class MilestoneCounts(models.TextChoices):
+        ALL = "all", _("All confirmed signatures")
+        RESIDENTS = "residents", _("County residents only")
+
+    signing_paused = models.BooleanField(_("pause signing on every campaign"), default=False)
+    milestone_counts = models.CharField(
+        _("what counts toward the goal"),
+        max_length=20,
+        choices=MilestoneCounts.choices,
+        default=MilestoneCounts.ALL,
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class PetitionTemplate(models.Model):
+    """The national sample petition. Placeholders: {county}, {state}, {sheriff}, {agency}."""
+
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200)
+    body_en = models.TextField(_("text (English)"))
+    body_es = models.TextField(_("text (Spanish)"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sample petition")
+        verbose_name_plural = _("sample petition")
+
+    def __str__(self):
+        return self.title_en
+
+
+class PetitionTextStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed, waiting for staff")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class PetitionTextQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=PetitionTextStatus.APPROVED)
+
+
+class PetitionText(models.Model):
+    """One version of one campaign's petition. Each signature records the version it signed."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="petition_texts")
+    version = models.PositiveIntegerField(_("version"))
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200)
+    body_en = models.TextField(_("text (English)"))
+    body_es = models.TextField(_("text (Spanish)"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PetitionTextStatus.choices,
+        default=PetitionTextStatus.APPROVED,
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PetitionTextQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("petition text")
+        verbose_name_plural = _("petition texts")
+        ordering = ["campaign", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "version"], name="petition_version_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=PetitionTextStatus.values), name="petition_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} v{self.version}"
+
+    def title(self, language: str) -> str:
+        return self.title_es if language == "es" else self.title_en
+
+    def body(self, language: str) -> str:
+        return self.body_es if language == "es" else self.body_en
+
+
+class SignatureStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the signer")
+    INVALIDATED = "invalidated", _("Invalidated by staff")
+
+
+class Visibility(models.TextChoices):
+    """What the sheriff may see of a signer; counted only is the default."""
+
+    COUNTED = "counted", _("Count me, but do not show my name")
+    FIRST_INITIAL = "first_initial", _("My first name and last initial")
+    FULL_NAME = "full_name", _("My full name")
+
+
+class SignatureMethod(models.TextChoices):
+    ONLINE = "online", _("Online")
+    PAPER = "paper", _("Signed on paper")
+    IN_PERSON = "in_person", _("Signed in person with the leader")
+
+
+class PaperBatchStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+def private_upload_path(instance, filename):
+    # Random names under a private folder: never guessable, never served by a public URL.
+    suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    return f"private/{instance._meta.model_name}/{uuid.uuid4().hex}.{suffix}"
+
+
+class PaperBatch(models.Model):
+    """One paper sign-up sheet a leader typed in, attested as signed in person."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="paper_batches")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attested = models.BooleanField(_("each person signed in person"), default=False)
+    photo = models.FileField(_("photo of the sheet"), upload_to=private_upload_path, blank=True)
+    status = models.CharField(
+        max_length=20, choices=PaperBatchStatus.choices, default=PaperBatchStatus.PENDING
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("paper batch")
+        verbose_name_plural = _("paper batches")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.campaign} – {self.created_at:%Y-%m-%d}"
+
+
+class Invalidation(models.Model):
+    """A staff decision that voided signatures in bulk, with the reason that is kept."""
+
+    reason = models.TextField(_("reason"))
+    criteria = models.TextField(_("what was matched"), blank=True)
+    signatures_affected = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("invalidation")
+        verbose_name_plural = _("invalidations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d}: {self.reason[:60]}"
+
+
+class SignatureQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=SignatureStatus.CONFIRMED)
+
+    def pending(self):
+        return self.filter(status=SignatureStatus.PENDING)
+
+
+class Signature(models.Model):
+    """One person's signature on one campaign's petition.
+
+    Online signatures are pending until their owner confirms from the email; paper and in-person
+    signatures are confirmed by the leader's attestation. Only confirmed signatures count.
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="signatures")
+    petition_text = models.ForeignKey(PetitionText, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(_("language"), max_length=5, default="en")
+    name = models.CharField(_("name"), max_length=100)
+    # Blank once purged, and for paper signatures that gave none.
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    # The email normalized (case, gmail dots, +tags): one signature per person per campaign.
+    email_key = models.CharField(max_length=254, blank=True, editable=False)
+    zip_code = models.CharField(_("ZIP code"), max_length=5)
+    county_resident = models.BooleanField(_("lives in the county"), default=False)
+    visibility = models.CharField(
+        _("what the sheriff may see"),
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.COUNTED,
+    )
+    keep_updated = models.BooleanField(_("wants campaign updates"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=SignatureStatus.choices, default=SignatureStatus.PENDING
+    )
+    method = models.CharField(
+        _("how it was signed"),
+        max_length=20,
+        choices=SignatureMethod.choices,
+        default=SignatureMethod.ONLINE,
+    )
+    # The share channel that brought the signer (?src=whatsapp), for the leader's dashboard.
+    source = models.CharField(_("channel"), max_length=20, blank=True)
+    # Same name and ZIP as another signature in this campaign: the leader confirms it is not a repeat.
+    possible_duplicate = models.BooleanField(default=False)
+    paper_batch = models.ForeignKey(
+        PaperBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="signatures"
+    )
+    invalidation = models.ForeignKey(
+        Invalidation, null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "email_key"],
+                condition=~Q(email_key=""),
+                name="one_signature_per_email_per_campaign",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SignatureStatus.values), name="signature_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=Visibility.values), name="signature_visibility_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(method__in=SignatureMethod.values), name="signature_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=SignatureStatus.CONFIRMED) | Q(confirmed_at__isnull=False),
+                name="confirmed_signature_has_time",
+            ),
+        ]
+        indexes = [
+            # The count a visitor sees: confirmed rows of one campaign, read from the index alone.
+            models.Index(
+                fields=["campaign", "status", "method", "county_resident"],
+                name="signature_count_idx",
+            ),
+            models.Index(fields=["campaign", "created_at"], name="signature_recent_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_status_display()}"
+
+    def public_name(self) -> str:
+        """The name as the signer chose the sheriff may see it ('' for counted only)."""
+        if self.visibility == Visibility.FULL_NAME:
+            return self.name.strip()
+        if self.visibility == Visibility.FIRST_INITIAL:
+            parts = self.name.split()
+            if not parts:
+                return ""
+            return f"{parts[0]} {parts[-1][0]}." if len(parts) > 1 else parts[0]
+        return ""
+
+
+class CampaignTally(models.Model):
+    """The last counted numbers of a campaign, for lists and the map; `recount_signatures` fixes drift.
+
+    Not written per signature (that hot row took the UK petitions site down): refreshed from the
+    signature rows by a task after confirmations, and by the nightly recount.
+    """
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="tally")
+    counted = models.PositiveIntegerField(default=0)
+    confirmed = models.PositiveIntegerField(default=0)
+    residents = models.PositiveIntegerField(default=0)
+    online = models.PositiveIntegerField(default=0)
+    paper = models.PositiveIntegerField(default=0)
+    in_person = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tally")
+        verbose_name_plural = _("tallies")
+
+    def __str__(self):
+        return f"{self.campaign}: {self.counted}"
+
+
+class MilestoneNotice(models.Model):
+    """A milestone email sent to a campaign's leader (once each: the row is the guarantee)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="milestones")
+    threshold = models.PositiveIntegerField()
+    reached_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "threshold"], name="milestone_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign}: {self.threshold}"
+
+
+class Delivery(models.Model):
+    """The leader's record of handing the petition to the sheriff's office."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deliveries")
+    delivered_on = models.DateField(_("delivered on"))
+    received_by = models.CharField(_("who received it"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    photo = models.FileField(_("photo"), upload_to=private_upload_path, blank=True)
+    signatures_delivered = models.PositiveIntegerField(default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-delivered_on"]
+
+    def __str__(self):
+        return f"{self.campaign} {self.delivered_on}"
+
+
+class ExportAudit(models.Model):
+    """Who exported signer data, when, and of which campaign."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    description = models.CharField(max_length=300)
+    rows = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("export record")
+        verbose_name_plural = _("export records")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.description}"
+
+
+class SigningTable(models.Model):
+    """A signing-table session: the leader's own device taking in-person signatures for a while."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="signing_tables")
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.campaign} {self.started_at:%Y-%m-%d %H:%M}"
+
+    def is_open(self, now=None) -> bool:
+        return self.ended_at is None and (now or timezone.now()) < self.expires_at

@@ -1,0 +1,64 @@
+"""Test set-up shared by every test: settings for tests, the PostgreSQL marker, common fixtures."""
+
+import os
+
+# Before Django loads settings: tests never need a real secret, and use the immediate task backend.
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789")
+os.environ.setdefault("ALLOWED_HOSTS", "*")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
+os.environ.setdefault("ADMIN_REQUIRE_MFA", "false")
+os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+os.environ.setdefault("SITE_URL", "http://testserver")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+
+_postgres_report = {"ran": 0, "skipped": []}
+
+
+def _is_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and not _is_postgres():
+        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+def pytest_runtest_logreport(report):
+    if "postgres" not in report.keywords:
+        return
+    if report.when == "call" and report.outcome in ("passed", "failed"):
+        _postgres_report["ran"] += 1
+    elif report.skipped:
+        _postgres_report["skipped"].append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With REQUIRE_POSTGRES=1 (CI), a skipped or missing PostgreSQL-only test fails the run."""
+    if os.environ.get("REQUIRE_POSTGRES") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    problem = None
+    if _postgres_report["skipped"]:
+        problem = f"{len(_postgres_report['skipped'])} PostgreSQL-only tests were skipped"
+    elif _postgres_report["ran"] == 0 and session.testscollected:
+        problem = "no PostgreSQL-only test ran"
+    if reporter:
+        reporter.write_line(f"PostgreSQL-only tests run: {_postgres_report['ran']}")
+    if problem:
+        if reporter:
+            reporter.write_line(f"REQUIRE_POSTGRES: {problem}", red=True)
+        session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,78 @@
+"""factory-boy factories for the domain: counties, agencies, contracts, campaigns, people."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils.text import slugify
+
+from campaigns.models import Agency, AgencyType, Campaign, Contract, ContractModel, County, Target
+from petitions.models import PetitionText
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password-1")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CountyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = County
+        django_get_or_create = ["fips"]
+
+    fips = "48167"
+    name = "Galveston County"
+    state = "TX"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.LazyAttribute(lambda o: f"{o.county.name} Sheriff's Office")
+    agency_type = AgencyType.SHERIFF
+    state = factory.LazyAttribute(lambda o: o.county.state)
+    county = factory.SubFactory(CountyFactory)
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    agency = factory.SubFactory(AgencyFactory)
+    model = ContractModel.JAIL_ENFORCEMENT
+    signed_date = factory.Faker("date_between", start_date="-8y", end_date="-1y")
+    expires = None
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """A county campaign with one sheriff's contract, its target and petition version 1."""
+
+    class Meta:
+        model = Campaign
+        skip_postgeneration_save = True
+
+    county = factory.SubFactory(CountyFactory)
+    state = factory.LazyAttribute(lambda o: o.county.state)
+    name = factory.LazyAttribute(lambda o: o.county.name)
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+    @factory.post_generation
+    def with_contract(obj, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        agency = AgencyFactory(county=obj.county, state=obj.state)
+        ContractFactory(agency=agency)
+        Target.objects.create(
+            campaign=obj, role="sheriff", office=agency.name, name="Sheriff Pat Doe"
+        )
+        from petitions.services import render_petition
+
+        PetitionText.objects.create(campaign=obj, version=1, **render_petition(obj))
