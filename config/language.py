@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
-from django.urls import translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -38,6 +37,16 @@ class _AcceptOnly:
         self.path_info = "/"
 
 
+def path_in_language(path: str, code: str) -> str:
+    """The same page in another language: our URLs differ only by the /es/ prefix."""
+    current = translation.get_language_from_path(path)
+    if current:
+        path = path[len(current) + 1 :] or "/"
+    if code == settings.LANGUAGE_CODE:
+        return path
+    return f"/{code}{path}"
+
+
 class PreferredLanguageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,7 +57,7 @@ class PreferredLanguageMiddleware:
             if in_path is None:
                 wanted = preferred_language(request)
                 if wanted != settings.LANGUAGE_CODE:
-                    target = translate_url(request.get_full_path(), wanted)
+                    target = path_in_language(request.get_full_path(), wanted)
                     if target != request.get_full_path():
                         response = HttpResponseRedirect(target)
                         response["Vary"] = "Accept-Language, Cookie"
@@ -67,7 +76,7 @@ def choose_language(request, code):
         next_url = "/"
     path = urlsplit(next_url).path or "/"
     query = urlsplit(next_url).query
-    target = translate_url(path, code) + (f"?{query}" if query else "")
+    target = path_in_language(path, code) + (f"?{query}" if query else "")
     response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

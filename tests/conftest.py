@@ -2,17 +2,7 @@
 
 import os
 
-# Before Django loads settings: tests never need a real secret, and use the immediate task backend.
-os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789")
-os.environ.setdefault("ALLOWED_HOSTS", "*")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
-os.environ.setdefault("ADMIN_REQUIRE_MFA", "false")
-os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
-os.environ.setdefault("SITE_URL", "http://testserver")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-import pytest  # noqa: E402
+import pytest
 
 _postgres_report = {"ran": 0, "skipped": []}
 
