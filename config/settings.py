@@ -275,3 +275,6 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# The benchmark's ceiling views (config/bench_views.py): never on in production.
+BENCH_CEILING = env.bool("BENCH_CEILING", default=False)

@@ -24,5 +24,8 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+if settings.BENCH_CEILING:
+    urlpatterns += [path("", include("config.bench_views"))]
+
 handler404 = "config.views.not_found"
 handler500 = "config.views.server_error"
