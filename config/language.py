@@ -72,10 +72,15 @@ def choose_language(request, code):
     """GET /lang/es/?next=/campaigns/…: remember the choice and show that page in that language."""
     code = code if code in SUPPORTED else settings.LANGUAGE_CODE
     next_url = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    # Only a path on this site: never another host, never a relative or scheme-relative URL.
+    if (
+        not next_url.startswith("/")
+        or next_url.startswith("//")
+        or not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+    ):
         next_url = "/"
-    path = urlsplit(next_url).path or "/"
-    query = urlsplit(next_url).query
+    parts = urlsplit(next_url)
+    path, query = (parts.path if parts.path.startswith("/") else "/"), parts.query
     target = path_in_language(path, code) + (f"?{query}" if query else "")
     response = HttpResponseRedirect(target)
     response.set_cookie(
