@@ -14,6 +14,11 @@ protect_admin(admin.site)
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("lang/<str:code>/", choose_language, name="choose_language"),
+    path(
+        f"{settings.ADMIN_URL}signing-activity/",
+        admin.site.admin_view(views.signing_monitor),
+        name="signing_monitor",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
