@@ -1,17 +1,71 @@
-"""Writes that span models: importing contracts and keeping one campaign per county in step."""
+"""Writes that span models: importing contracts, campaigns in step with them, and their leaders."""
 
 from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import partial
 
-from django.db import transaction
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from .geography import county_names, resolve_county
 from .importing import ContractRow, ImportReport, RowProblem, default_status
-from .models import Agency, AgencyType, Campaign, Contract, County, Target, TargetRole
+from .models import (
+    Agency,
+    AgencyType,
+    Campaign,
+    CampaignStatus,
+    Contract,
+    County,
+    Leadership,
+    LeadershipEnd,
+    Target,
+    TargetRole,
+    TrainingCompletion,
+    TrainingStep,
+)
 
 
 class ImportRejected(Exception):
     """Raised inside the import transaction so that nothing is written when any row is bad."""
+
+
+class LeaderChangeRefused(Exception):
+    """A change of leader that cannot happen; the message is shown to the person who tried."""
+
+    message = _("This change of leader is not possible.")
+
+    def __init__(self, message=None):
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+class CampaignTaken(LeaderChangeRefused):
+    message = _("Someone else has just become the leader of this campaign.")
+
+
+class CampaignNotOpen(LeaderChangeRefused):
+    message = _("This campaign is not looking for a leader.")
+
+
+class LeaderLimitReached(LeaderChangeRefused):
+    message = _(
+        "You already lead as many campaigns as you may. Staff can allow you to lead more: "
+        "write to the organization."
+    )
+
+
+class NotTheLeader(LeaderChangeRefused):
+    message = _("This person does not lead this campaign.")
+
+
+class CampaignChangeRefused(Exception):
+    """A staff change to a campaign (outcome, merge) that cannot happen, with the reason."""
 
 
 def import_contracts(
@@ -205,3 +259,278 @@ def ensure_campaigns() -> int:
     Target.objects.bulk_create(targets)
     ensure_petition_texts()
     return len(new)
+
+
+# Leaders: claim, training, step down, staff changes. Every change of leader ends one Leadership row
+# and perhaps starts another; rows are never deleted, so they are the record of who led, when, and
+# who made the change.
+
+LEADING_STATUSES = (CampaignStatus.LED, CampaignStatus.DELIVERED)
+
+
+def _check_leader_limit(user) -> None:
+    # Locking the person serializes their own simultaneous claims on different counties.
+    locked = get_user_model().objects.select_for_update().get(pk=user.pk)
+    leading = Leadership.objects.active().filter(user=locked, campaign__status__in=LEADING_STATUSES)
+    if leading.count() >= locked.max_campaigns:
+        raise LeaderLimitReached
+
+
+def _end_leadership(leadership: Leadership, *, reason: str, by=None, now=None) -> None:
+    leadership.ended_at = now or timezone.now()
+    leadership.ended_by = by
+    leadership.end_reason = reason
+    leadership.save(update_fields=["ended_at", "ended_by", "end_reason"])
+
+
+def _reopen_if_led(campaign: Campaign) -> None:
+    if campaign.status == CampaignStatus.LED:
+        campaign.status = CampaignStatus.OPEN
+        campaign.save(update_fields=["status"])
+
+
+def claim_campaign(user, campaign: Campaign, *, public_name: str, assigned_by=None) -> Leadership:
+    """Make `user` the leader of an open campaign: exactly one wins when several claim at once.
+
+    The campaign row is locked so claims queue up and each sees the last one's result; the partial
+    unique index `one_active_leader_per_campaign` is the final guard should anything slip past.
+    """
+    from .tasks import notify_staff_of_claim
+
+    try:
+        with transaction.atomic():
+            locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+            if not locked.accepts_leader():
+                if locked.status == CampaignStatus.LED:
+                    raise CampaignTaken
+                raise CampaignNotOpen
+            _check_leader_limit(user)
+            leadership = Leadership.objects.create(
+                campaign=locked,
+                user=user,
+                public_name=public_name.strip(),
+                assigned_by=assigned_by,
+            )
+            locked.status = CampaignStatus.LED
+            locked.save(update_fields=["status"])
+            transaction.on_commit(
+                partial(notify_staff_of_claim.enqueue, leadership_id=leadership.pk)
+            )
+    except IntegrityError as exc:
+        raise CampaignTaken from exc
+    campaign.status = locked.status
+    return leadership
+
+
+@transaction.atomic
+def step_down(user, campaign: Campaign) -> Leadership:
+    """The leader leaves; the campaign needs a leader again."""
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    leadership = locked.leaderships.active().filter(user=user).first()
+    if leadership is None:
+        raise NotTheLeader
+    _end_leadership(leadership, reason=LeadershipEnd.STEPPED_DOWN, by=user)
+    _reopen_if_led(locked)
+    campaign.status = locked.status
+    return leadership
+
+
+@transaction.atomic
+def release_leader(campaign: Campaign, *, by) -> Leadership:
+    """Staff end the current leadership (a claim that went nowhere, abuse); the campaign reopens."""
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    leadership = locked.leaderships.active().first()
+    if leadership is None:
+        raise NotTheLeader(_("This campaign has no leader to release."))
+    _end_leadership(leadership, reason=LeadershipEnd.RELEASED, by=by)
+    _reopen_if_led(locked)
+    campaign.status = locked.status
+    return leadership
+
+
+def reassign_leader(campaign: Campaign, *, to_user, public_name: str, by) -> Leadership:
+    """Staff hand the campaign to another person; the old leadership ends as reassigned."""
+    from .tasks import notify_staff_of_claim
+
+    try:
+        with transaction.atomic():
+            locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+            if locked.merged_into_id or locked.status == CampaignStatus.CLOSED:
+                raise CampaignNotOpen
+            current = locked.leaderships.active().first()
+            if current is not None and current.user_id == to_user.pk:
+                raise LeaderChangeRefused(_("This person already leads this campaign."))
+            if current is not None:
+                _end_leadership(current, reason=LeadershipEnd.REASSIGNED, by=by)
+            _check_leader_limit(to_user)
+            leadership = Leadership.objects.create(
+                campaign=locked, user=to_user, public_name=public_name.strip(), assigned_by=by
+            )
+            if locked.status == CampaignStatus.OPEN:
+                locked.status = CampaignStatus.LED
+                locked.save(update_fields=["status"])
+            transaction.on_commit(
+                partial(notify_staff_of_claim.enqueue, leadership_id=leadership.pk)
+            )
+    except IntegrityError as exc:
+        raise CampaignTaken from exc
+    campaign.status = locked.status
+    return leadership
+
+
+@transaction.atomic
+def complete_training_step(leadership: Leadership, step: TrainingStep) -> bool:
+    """Record one training step as done (again is harmless); True once every step is done."""
+    locked = Leadership.objects.select_for_update().get(pk=leadership.pk)
+    if not locked.is_active:
+        raise NotTheLeader
+    TrainingCompletion.objects.get_or_create(leadership=locked, step=step)
+    done = TrainingCompletion.objects.filter(leadership=locked).count()
+    finished = done >= TrainingStep.objects.count()
+    if finished and locked.training_completed_at is None:
+        locked.training_completed_at = timezone.now()
+        locked.save(update_fields=["training_completed_at"])
+    leadership.training_completed_at = locked.training_completed_at
+    return finished
+
+
+@transaction.atomic
+def mark_shared(leadership: Leadership) -> None:
+    """The leader says they have shared the petition (the checklist's 'petition shared')."""
+    updated = Leadership.objects.filter(pk=leadership.pk, shared_at__isnull=True).update(
+        shared_at=timezone.now()
+    )
+    if updated:
+        leadership.refresh_from_db(fields=["shared_at"])
+
+
+@transaction.atomic
+def plan_delivery(leadership: Leadership, *, on: date | None) -> None:
+    Leadership.objects.filter(pk=leadership.pk).update(delivery_planned_on=on)
+    leadership.delivery_planned_on = on
+
+
+@dataclass
+class StaleClaimsReport:
+    reminded: list[int] = field(default_factory=list)
+    reopened: list[int] = field(default_factory=list)
+
+
+def reopen_stale_claims(*, now: datetime | None = None, dry_run: bool = False) -> StaleClaimsReport:
+    """Remind leaders who have not finished the training, then reopen their campaigns.
+
+    A leader is reminded once, after half of CLAIM_TRAINING_DEADLINE. The campaign reopens after the
+    full deadline, and never sooner than half the deadline after the reminder, so nobody loses a
+    county without warning even if this job did not run for a while. Safe to run any number of times.
+    """
+    from .tasks import notify_leader_of_reopening, remind_leader_of_training
+
+    now = now or timezone.now()
+    deadline = settings.CLAIM_TRAINING_DEADLINE
+    half = deadline / 2
+    report = StaleClaimsReport()
+    untrained = Leadership.objects.active().filter(training_completed_at__isnull=True)
+
+    expired = untrained.filter(
+        claimed_at__lte=now - deadline, reminded_at__isnull=False, reminded_at__lte=now - half
+    )
+    for leadership_id, campaign_id in expired.values_list("pk", "campaign_id"):
+        if dry_run:
+            report.reopened.append(leadership_id)
+            continue
+        with transaction.atomic():
+            campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+            leadership = expired.filter(pk=leadership_id).first()
+            if leadership is None:
+                continue
+            _end_leadership(leadership, reason=LeadershipEnd.TRAINING_EXPIRED, now=now)
+            _reopen_if_led(campaign)
+            transaction.on_commit(
+                partial(notify_leader_of_reopening.enqueue, leadership_id=leadership_id)
+            )
+        report.reopened.append(leadership_id)
+
+    due = untrained.filter(claimed_at__lte=now - half, reminded_at__isnull=True)
+    for leadership_id in due.values_list("pk", flat=True):
+        if dry_run:
+            report.reminded.append(leadership_id)
+            continue
+        with transaction.atomic():
+            if not due.filter(pk=leadership_id).update(reminded_at=now):
+                continue
+            transaction.on_commit(
+                partial(remind_leader_of_training.enqueue, leadership_id=leadership_id)
+            )
+        report.reminded.append(leadership_id)
+    return report
+
+
+OUTCOME_STATUSES = (
+    CampaignStatus.DELIVERED,
+    CampaignStatus.WON,
+    CampaignStatus.LOST,
+    CampaignStatus.CLOSED,
+)
+
+
+@transaction.atomic
+def record_outcome(
+    campaign: Campaign, *, status: str, outcome_date: date | None, note: str, by
+) -> Campaign:
+    """Staff say what happened (delivered, contract ended, renewed, closed); the page shows it."""
+    if status not in OUTCOME_STATUSES:
+        raise CampaignChangeRefused(_("Choose delivered, won, lost or closed."))
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    locked.status = status
+    locked.outcome_date = outcome_date
+    locked.outcome_note = note
+    locked.save(update_fields=["status", "outcome_date", "outcome_note"])
+    return locked
+
+
+@transaction.atomic
+def retire_campaign(campaign: Campaign, *, by, note: str = "") -> Campaign:
+    """Close a campaign for good (a contract that never applied, a duplicate); its leader is freed."""
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    leadership = locked.leaderships.active().first()
+    if leadership is not None:
+        _end_leadership(leadership, reason=LeadershipEnd.RELEASED, by=by)
+    locked.status = CampaignStatus.CLOSED
+    if note:
+        locked.outcome_note = note
+    locked.outcome_date = locked.outcome_date or timezone.localdate()
+    locked.save(update_fields=["status", "outcome_note", "outcome_date"])
+    return locked
+
+
+@transaction.atomic
+def merge_campaigns(campaign: Campaign, *, into: Campaign, by) -> Campaign:
+    """Fold one campaign into another: its page redirects there and its leader's term ends.
+
+    Signatures stay where they were signed: people signed that campaign's text.
+    """
+    if campaign.pk == into.pk:
+        raise CampaignChangeRefused(_("A campaign cannot be merged into itself."))
+    # Lock both rows in a fixed order so two opposite merges cannot deadlock.
+    locked = {
+        c.pk: c
+        for c in Campaign.objects.select_for_update()
+        .filter(pk__in=[campaign.pk, into.pk])
+        .order_by("pk")
+    }
+    source, target = locked[campaign.pk], locked[into.pk]
+    if target.merged_into_id:
+        raise CampaignChangeRefused(
+            _("That campaign was itself merged; choose the one it went to.")
+        )
+    if source.merged_into_id:
+        raise CampaignChangeRefused(_("This campaign is already merged."))
+    leadership = source.leaderships.active().first()
+    if leadership is not None:
+        _end_leadership(leadership, reason=LeadershipEnd.MERGED, by=by)
+    source.merged_into = target
+    source.status = CampaignStatus.CLOSED
+    source.save(update_fields=["merged_into", "status"])
+    # Anything merged into this one now points straight at the survivor.
+    Campaign.objects.filter(merged_into=source).update(merged_into=target)
+    return source

@@ -1,0 +1,116 @@
+"""Forms for leaders and staff: the commitment, training, delivery plan, petition text, admin changes."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import Campaign, CampaignStatus
+from .services import OUTCOME_STATUSES
+
+# Django marks invalid fields with aria-invalid and links help and error text by aria-describedby.
+CHECKBOX = forms.CheckboxInput(attrs={"class": "form-check-input"})
+TEXT = forms.TextInput(attrs={"class": "form-control"})
+
+
+class CommitmentForm(forms.Form):
+    promote = forms.BooleanField(label=_("I will promote the campaign."), widget=CHECKBOX)
+    gather = forms.BooleanField(label=_("I will gather signatures."), widget=CHECKBOX)
+    deliver = forms.BooleanField(
+        label=_("I will deliver them to the sheriff's office."), widget=CHECKBOX
+    )
+    public_name = forms.CharField(
+        label=_("Your name as shown on the campaign page"),
+        max_length=60,
+        help_text=_(
+            "Your first name or an organizing name (for example “Galveston Neighbors”). "
+            "Leaders can be at risk too: you do not have to use your full name."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname", "class": "form-control"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["promote"].error_messages["required"] = _(
+            "Tick the box to commit to promoting the campaign."
+        )
+        self.fields["gather"].error_messages["required"] = _(
+            "Tick the box to commit to gathering signatures."
+        )
+        self.fields["deliver"].error_messages["required"] = _(
+            "Tick the box to commit to delivering the signatures."
+        )
+        self.fields["public_name"].error_messages["required"] = _(
+            "Enter the name to show on the campaign page."
+        )
+
+    def clean_public_name(self):
+        name = " ".join(self.cleaned_data["public_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter the name to show on the campaign page."))
+        return name
+
+
+class DeliveryPlanForm(forms.Form):
+    planned_on = forms.DateField(
+        label=_("Planned delivery date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        help_text=_("Leave empty if you do not have a date yet."),
+    )
+
+
+class PetitionTextForm(forms.Form):
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, widget=TEXT)
+    body_en = forms.CharField(
+        label=_("Text (English)"), widget=forms.Textarea(attrs={"rows": 8, "class": "form-control"})
+    )
+    title_es = forms.CharField(label=_("Title (Spanish)"), max_length=200, widget=TEXT)
+    body_es = forms.CharField(
+        label=_("Text (Spanish)"), widget=forms.Textarea(attrs={"rows": 8, "class": "form-control"})
+    )
+
+
+class ReassignForm(forms.Form):
+    email = forms.EmailField(label=_("Email of the new leader's account"))
+    public_name = forms.CharField(label=_("Public name"), max_length=60)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("No active account has this email. The person must sign up first.")
+            )
+        self.user = user
+        return email
+
+
+class OutcomeForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(s.value, s.label) for s in CampaignStatus if s in OUTCOME_STATUSES],
+    )
+    outcome_date = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    outcome_note = forms.CharField(
+        label=_("What happened (shown on the campaign page)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        label=_("Merge into"), queryset=Campaign.objects.filter(merged_into__isnull=True)
+    )
+
+    def __init__(self, *args, campaign: Campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = (
+            Campaign.objects.filter(merged_into__isnull=True, state=campaign.state)
+            .exclude(pk=campaign.pk)
+            .order_by("name")
+        )

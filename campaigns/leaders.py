@@ -1,0 +1,359 @@
+"""The leader's pages: Become a Leader (the claim), the dashboard, training, tools, step down.
+
+Everything here except the share image and the flyer is private to the campaign's active leader
+and staff, and never stored by a cache.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import services
+from .forms import CommitmentForm, DeliveryPlanForm, PetitionTextForm
+from .models import Campaign, TrainingCompletion, TrainingStep
+from .progress import checklist, next_milestone, signature_count, signatures_by_channel
+from .tools import SHARE_SIZES, flyer_pdf, share_image, toolkit
+
+
+def _campaign(state: str, slug: str) -> Campaign:
+    return get_object_or_404(
+        Campaign.objects.select_related("county", "agency"), state=state.upper(), slug=slug
+    )
+
+
+def _kwargs(campaign: Campaign) -> dict:
+    return {"state": campaign.state.lower(), "slug": campaign.slug}
+
+
+def _dashboard(campaign: Campaign):
+    return redirect("campaigns:dashboard", **_kwargs(campaign))
+
+
+def leader_only(view):
+    """The campaign's active leader and staff get in; another person gets a 404, as if it did not
+    exist (no hint of who leads); an anonymous visitor is sent to log in."""
+
+    @wraps(view)
+    def wrapper(request, state, slug, *args, **kwargs):
+        campaign = _campaign(state, slug)
+        leadership = campaign.leaderships.active().filter(user=request.user).first()
+        if leadership is None and not request.user.is_staff:
+            raise Http404
+        return view(request, campaign, leadership, *args, **kwargs)
+
+    return never_cache(login_required(wrapper))
+
+
+def _open_campaigns_near(campaign: Campaign):
+    return (
+        Campaign.objects.needing_leader()
+        .filter(state=campaign.state)
+        .exclude(pk=campaign.pk)
+        .for_listing()
+        .order_by("name")[:12]
+    )
+
+
+def _taken(request, campaign: Campaign, message: str, status: int = 200):
+    return render(
+        request,
+        "campaigns/leader/taken.html",
+        {"campaign": campaign, "message": message, "nearby": _open_campaigns_near(campaign)},
+        status=status,
+    )
+
+
+@never_cache
+def claim(request, state, slug):
+    """Become a Leader: sign up or log in first, then commit and choose a public name."""
+    campaign = _campaign(state, slug)
+    if not request.user.is_authenticated:
+        # Most people who click are new: sign-up links to log-in, both keep ?next= back here.
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse('account_signup')}?{query}")
+    current = campaign.leaderships.active().first()
+    if current is not None and current.user_id == request.user.pk:
+        return _dashboard(campaign)
+    if not campaign.accepts_leader():
+        return _taken(request, campaign, services.CampaignTaken.message)
+
+    form = CommitmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claim_campaign(
+                request.user, campaign, public_name=form.cleaned_data["public_name"]
+            )
+        except (services.CampaignTaken, services.CampaignNotOpen) as exc:
+            return _taken(request, campaign, exc.message, status=409)
+        except services.LeaderLimitReached as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("You are now the leader of this campaign. Start with the short training."),
+            )
+            return _dashboard(campaign)
+    return render(
+        request,
+        "campaigns/leader/commit.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "training_days": settings.CLAIM_TRAINING_DEADLINE.days,
+        },
+    )
+
+
+@leader_only
+def dashboard(request, campaign, leadership):
+    from petitions.models import PetitionText, PetitionTextStatus
+
+    count = signature_count(campaign)
+    goal = settings.SIGNATURE_GOAL
+    items = checklist(campaign, leadership, count)
+    steps_total = TrainingStep.objects.count()
+    steps_done = (
+        TrainingCompletion.objects.filter(leadership=leadership).count() if leadership else 0
+    )
+    context = {
+        "campaign": campaign,
+        "leadership": leadership,
+        "count": count,
+        "goal": goal,
+        "percent": min(100, round(100 * count / goal)) if goal else 100,
+        "next_milestone": next_milestone(count),
+        "checklist": items,
+        "next_item": next((item for item in items if not item.done), None),
+        "channels": signatures_by_channel(campaign),
+        "steps_total": steps_total,
+        "steps_done": steps_done,
+        "delivery_form": DeliveryPlanForm(
+            initial={"planned_on": leadership.delivery_planned_on if leadership else None}
+        ),
+        "proposals": PetitionText.objects.filter(
+            campaign=campaign, status=PetitionTextStatus.PROPOSED
+        ).count(),
+        "deadline": (
+            leadership.claimed_at + settings.CLAIM_TRAINING_DEADLINE
+            if leadership and not leadership.training_completed_at
+            else None
+        ),
+    }
+    return render(request, "campaigns/leader/dashboard.html", context)
+
+
+@leader_only
+def step_down(request, campaign, leadership):
+    if leadership is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.step_down(request.user, campaign)
+        except services.NotTheLeader as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("You are no longer the leader of %(place)s. Thank you for your work.")
+                % {"place": campaign.name},
+            )
+        return redirect("campaigns:my_campaigns")
+    return render(
+        request, "campaigns/leader/step_down.html", {"campaign": campaign, "leadership": leadership}
+    )
+
+
+@require_POST
+@leader_only
+def plan_delivery(request, campaign, leadership):
+    if leadership is None:
+        raise Http404
+    form = DeliveryPlanForm(request.POST)
+    if form.is_valid():
+        services.plan_delivery(leadership, on=form.cleaned_data["planned_on"])
+        messages.success(request, _("Delivery plan saved."))
+    else:
+        messages.error(request, _("Enter the date as year, month and day."))
+    return _dashboard(campaign)
+
+
+def _training_steps(leadership):
+    steps = list(TrainingStep.objects.all())
+    done = (
+        set(
+            TrainingCompletion.objects.filter(leadership=leadership).values_list(
+                "step_id", flat=True
+            )
+        )
+        if leadership
+        else set()
+    )
+    language = translation.get_language()
+    for step in steps:
+        step.done = step.pk in done
+        step.title = step.title_es if language == "es" else step.title_en
+        step.body = step.body_es if language == "es" else step.body_en
+    return steps
+
+
+@leader_only
+def training(request, campaign, leadership):
+    steps = _training_steps(leadership)
+    return render(
+        request,
+        "campaigns/leader/training.html",
+        {"campaign": campaign, "leadership": leadership, "steps": steps},
+    )
+
+
+@leader_only
+def training_step(request, campaign, leadership, step_slug):
+    steps = _training_steps(leadership)
+    index = next((i for i, s in enumerate(steps) if s.slug == step_slug), None)
+    if index is None:
+        raise Http404
+    step = steps[index]
+    following = steps[index + 1] if index + 1 < len(steps) else None
+    if request.method == "POST":
+        if leadership is None:
+            raise Http404
+        finished = services.complete_training_step(leadership, step)
+        if finished:
+            messages.success(request, _("Training complete. Your tools are ready."))
+            return _dashboard(campaign)
+        next_open = next((s for s in steps[index + 1 :] + steps[:index] if not s.done), None)
+        if next_open is not None:
+            return redirect(
+                "campaigns:training_step", step_slug=next_open.slug, **_kwargs(campaign)
+            )
+        return redirect("campaigns:training", **_kwargs(campaign))
+    return render(
+        request,
+        "campaigns/leader/training_step.html",
+        {
+            "campaign": campaign,
+            "leadership": leadership,
+            "step": step,
+            "number": index + 1,
+            "total": len(steps),
+            "following": following,
+        },
+    )
+
+
+@leader_only
+def tools(request, campaign, leadership):
+    kwargs = _kwargs(campaign)
+    context = {
+        "campaign": campaign,
+        "leadership": leadership,
+        "images": [
+            {
+                "size": size,
+                "width": width,
+                "height": height,
+                "url": reverse("campaigns:share_image", kwargs={**kwargs, "size": size}),
+            }
+            for size, (width, height) in SHARE_SIZES.items()
+        ],
+        "flyers": [
+            {
+                "code": code,
+                "name": name,
+                "url": reverse("campaigns:flyer", kwargs=kwargs) + f"?lang={code}",
+            }
+            for code, name in (("en", "English"), ("es", "Español"))
+        ],
+    }
+    context.update(toolkit(campaign))
+    return render(request, "campaigns/leader/tools.html", context)
+
+
+@require_POST
+@leader_only
+def mark_shared(request, campaign, leadership):
+    if leadership is None:
+        raise Http404
+    services.mark_shared(leadership)
+    messages.success(request, _("Marked as shared. Keep going!"))
+    return _dashboard(campaign)
+
+
+@leader_only
+def petition_text(request, campaign, leadership):
+    from petitions.models import PetitionTextStatus
+    from petitions.services import current_petition, propose_petition_text
+
+    current = current_petition(campaign)
+    initial = (
+        {f: getattr(current, f) for f in ("title_en", "body_en", "title_es", "body_es")}
+        if current
+        else {}
+    )
+    form = PetitionTextForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        text = propose_petition_text(campaign, texts=form.cleaned_data, user=request.user)
+        if text.status == PetitionTextStatus.APPROVED:
+            messages.success(request, _("The new petition text is now on the campaign page."))
+        else:
+            messages.info(
+                request,
+                _(
+                    "People have already signed, so staff will review the new text before it "
+                    "replaces the one they signed."
+                ),
+            )
+        return _dashboard(campaign)
+    pending = campaign.petition_texts.filter(status=PetitionTextStatus.PROPOSED).order_by(
+        "-version"
+    )
+    return render(
+        request,
+        "campaigns/leader/petition_text.html",
+        {
+            "campaign": campaign,
+            "leadership": leadership,
+            "form": form,
+            "current": current,
+            "pending": pending,
+            "has_signatures": campaign.signatures.exists(),
+        },
+    )
+
+
+def _public_file(response: HttpResponse, seconds: int = 60) -> HttpResponse:
+    patch_cache_control(response, public=True, max_age=seconds)
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+@require_GET
+def share_image_view(request, state, slug, size):
+    if size not in SHARE_SIZES:
+        raise Http404
+    campaign = _campaign(state, slug)
+    png = share_image(campaign, size=size, count=signature_count(campaign))
+    return _public_file(HttpResponse(png, content_type="image/png"))
+
+
+@require_GET
+def flyer(request, state, slug):
+    campaign = _campaign(state, slug)
+    language = request.GET.get("lang")
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language() or settings.LANGUAGE_CODE
+    pdf = flyer_pdf(campaign, language=language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="end-287g-{campaign.slug}-{language}.pdf"'
+    return _public_file(response)
