@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import services
 from .forms import CommitmentForm, DeliveryPlanForm, PetitionTextForm
-from .models import Campaign, TrainingCompletion, TrainingStep
+from .models import Campaign, CampaignStatus, TrainingCompletion, TrainingStep
 from .progress import checklist, next_milestone, signature_count, signatures_by_channel
 from .tools import SHARE_SIZES, flyer_pdf, share_image, toolkit
 
@@ -86,7 +86,13 @@ def claim(request, state, slug):
     if current is not None and current.user_id == request.user.pk:
         return _dashboard(campaign)
     if not campaign.accepts_leader():
-        return _taken(request, campaign, services.CampaignTaken.message)
+        status = 409 if request.method == "POST" else 200
+        refusal = (
+            services.CampaignTaken
+            if campaign.status == CampaignStatus.LED
+            else services.CampaignNotOpen
+        )
+        return _taken(request, campaign, refusal.message, status=status)
 
     form = CommitmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

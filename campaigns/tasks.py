@@ -10,8 +10,11 @@ from django.utils import translation
 from .models import Leadership
 
 
-def _send(template: str, context: dict, to: list[str], language: str = "en") -> None:
+def _send(template: str, leadership: Leadership, to: list[str], language: str = "en", **extra):
+    # Links and text in one language, whatever language the worker happens to have active.
     with translation.override(language):
+        context = {"leadership": leadership, "campaign": leadership.campaign, **extra}
+        context.update(_campaign_urls(leadership))
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
     EmailMessage(subject, body, to=to).send()
@@ -35,9 +38,7 @@ def notify_staff_of_claim(leadership_id: int) -> None:
     if not settings.STAFF_NOTIFY_EMAILS:
         return
     leadership = Leadership.objects.select_related("campaign", "user").get(pk=leadership_id)
-    context = {"leadership": leadership, "campaign": leadership.campaign}
-    context.update(_campaign_urls(leadership))
-    _send("campaigns/leader/email/staff_claim", context, settings.STAFF_NOTIFY_EMAILS)
+    _send("campaigns/leader/email/staff_claim", leadership, settings.STAFF_NOTIFY_EMAILS)
 
 
 @task
@@ -46,17 +47,18 @@ def remind_leader_of_training(leadership_id: int) -> None:
     if not leadership.is_active or leadership.training_completed_at:
         return
     deadline = leadership.claimed_at + settings.CLAIM_TRAINING_DEADLINE
-    context = {"leadership": leadership, "campaign": leadership.campaign, "deadline": deadline}
-    context.update(_campaign_urls(leadership))
-    _send("campaigns/leader/email/training_reminder", context, [leadership.user.email])
+    _send(
+        "campaigns/leader/email/training_reminder",
+        leadership,
+        [leadership.user.email],
+        deadline=deadline,
+    )
 
 
 @task
 def notify_leader_of_reopening(leadership_id: int) -> None:
     leadership = Leadership.objects.select_related("campaign", "user").get(pk=leadership_id)
-    context = {"leadership": leadership, "campaign": leadership.campaign}
-    context.update(_campaign_urls(leadership))
-    _send("campaigns/leader/email/claim_reopened", context, [leadership.user.email])
+    _send("campaigns/leader/email/claim_reopened", leadership, [leadership.user.email])
 
 
 @task

@@ -151,10 +151,11 @@ def share_image(campaign: Campaign, *, size: str, count: int) -> bytes:
     draw = ImageDraw.Draw(image)
     margin = width // 15
     inner = width - 2 * margin
-    scale = width / 1200
+    # Square images are seen small in a feed: larger type fills them.
+    scale = width / 1200 * (1.0 if height < width else 1.2)
 
     brand_font = ImageFont.truetype(str(FONT_BOLD), int(40 * scale))
-    title_font = ImageFont.truetype(str(FONT_BOLD), int((72 if height < width else 84) * scale))
+    title_font = ImageFont.truetype(str(FONT_BOLD), int(72 * scale))
     text_font = ImageFont.truetype(str(FONT_REGULAR), int(38 * scale))
     small_font = ImageFont.truetype(str(FONT_REGULAR), int(30 * scale))
 
@@ -183,6 +184,9 @@ def share_image(campaign: Campaign, *, size: str, count: int) -> bytes:
             radius=6,
             fill=OK,
         )
+    if height >= width:
+        y += text_font.size
+        draw.text((margin, y), _("Sign the petition"), font=title_font, fill=WHITE)
     progress = _("%(count)s of %(goal)s signatures") % {"count": count, "goal": goal}
     draw.text(
         (margin, bar_top + bar_height + small_font.size * 0.5), progress, font=text_font, fill=WHITE
@@ -241,6 +245,7 @@ def flyer_pdf(campaign: Campaign, *, language: str) -> bytes:
             _("End 287(g) in %(place)s") % {"place": f"{campaign.name}, {campaign.state_name}"},
             new_x="LMARGIN",
             new_y="NEXT",
+            align="L",
         )
         pdf.ln(2)
         pdf.set_font("DejaVu", "B", 15)
@@ -250,14 +255,19 @@ def flyer_pdf(campaign: Campaign, *, language: str) -> bytes:
             _("Tell the sheriff: do not renew the 287(g) contract with ICE."),
             new_x="LMARGIN",
             new_y="NEXT",
+            align="L",
         )
         pdf.ln(3)
         if petition:
             pdf.set_font("DejaVu", "B", 13)
-            pdf.multi_cell(0, 6.5, petition.title(language), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                0, 6.5, petition.title(language), new_x="LMARGIN", new_y="NEXT", align="L"
+            )
             pdf.ln(1)
             pdf.set_font("DejaVu", "", 11.5)
-            pdf.multi_cell(0, 5.6, _summary(petition.body(language)), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                0, 5.6, _summary(petition.body(language)), new_x="LMARGIN", new_y="NEXT", align="L"
+            )
             pdf.ln(4)
 
         # The QR code and the address side by side; the address is also text for those without a camera.
@@ -272,13 +282,11 @@ def flyer_pdf(campaign: Campaign, *, language: str) -> bytes:
         pdf.multi_cell(
             0,
             6,
-            _("Scan the code with your phone's camera, or type this address:"),
+            _("Scan the code with your phone's camera, or type the address below."),
             new_x="LEFT",
             new_y="NEXT",
+            align="L",
         )
-        pdf.ln(2)
-        pdf.set_font("DejaVu", "B", 12)
-        pdf.multi_cell(0, 6, url, new_x="LEFT", new_y="NEXT")
         pdf.ln(2)
         pdf.set_font("DejaVu", "", 10.5)
         pdf.multi_cell(
@@ -290,6 +298,14 @@ def flyer_pdf(campaign: Campaign, *, language: str) -> bytes:
             ),
             new_x="LEFT",
             new_y="NEXT",
+            align="L",
         )
-        pdf.set_y(max(pdf.get_y(), top + 64))
+        # The address on one line, as large as fits, so it can be typed from paper.
+        pdf.set_xy(18, max(pdf.get_y(), top + 64))
+        size = 16.0
+        pdf.set_font("DejaVu", "B", size)
+        while pdf.get_string_width(url) > pdf.epw and size > 7:
+            size -= 0.5
+            pdf.set_font("DejaVu", "B", size)
+        pdf.cell(0, 9, url, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

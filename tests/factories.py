@@ -76,3 +76,32 @@ class CampaignFactory(factory.django.DjangoModelFactory):
         from petitions.services import render_petition
 
         PetitionText.objects.create(campaign=obj, version=1, **render_petition(obj))
+
+
+class LeadershipFactory(factory.django.DjangoModelFactory):
+    """An active leader of a campaign (the campaign is marked led, as a claim would)."""
+
+    class Meta:
+        model = "campaigns.Leadership"
+        skip_postgeneration_save = True
+
+    campaign = factory.SubFactory(CampaignFactory)
+    user = factory.SubFactory(UserFactory)
+    public_name = "Rosa"
+
+    @factory.post_generation
+    def mark_led(obj, create, extracted, **kwargs):
+        if create and obj.ended_at is None and obj.campaign.status == "open":
+            obj.campaign.status = "led"
+            obj.campaign.save(update_fields=["status"])
+
+
+def training_steps():
+    """The leaders' training as seeded on deploy."""
+    from campaigns.models import TrainingStep
+    from campaigns.training_content import STEPS
+
+    return [
+        TrainingStep.objects.get_or_create(slug=step["slug"], defaults={"order": n, **step})[0]
+        for n, step in enumerate(STEPS, start=1)
+    ]

@@ -1,0 +1,186 @@
+"""The leader's dashboard: only the leader and staff get in; progress, checklist and channels, never contacts."""
+
+import pytest
+from django.utils import timezone, translation
+
+from campaigns.models import LeadershipEnd
+from campaigns.progress import next_milestone
+from tests.factories import CampaignFactory, LeadershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign():
+    return CampaignFactory()
+
+
+@pytest.fixture
+def leadership(campaign):
+    return LeadershipFactory(campaign=campaign, public_name="Rosa")
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # A request to /es/ leaves Spanish active in the test thread; each test starts in English.
+    with translation.override("en"):
+        yield
+
+
+def _dashboard(campaign, prefix=""):
+    return f"{prefix}{campaign.get_absolute_url()}dashboard/"
+
+
+def _signature(campaign, n, *, source="", status="confirmed"):
+    from petitions.models import Signature
+
+    return Signature.objects.create(
+        campaign=campaign,
+        petition_text=campaign.petition_texts.first(),
+        name=f"Signer Number{n}",
+        email=f"signer{n}@example.org",
+        email_key=f"signer{n}@example.org",
+        zip_code="77550",
+        status=status,
+        confirmed_at=timezone.now() if status == "confirmed" else None,
+        source=source,
+    )
+
+
+def test_leader_reaches_the_dashboard_privately(client, campaign, leadership):
+    client.force_login(leadership.user)
+    response = client.get(_dashboard(campaign))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_staff_reach_any_dashboard(client, campaign, leadership):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(_dashboard(campaign)).status_code == 200
+
+
+def test_another_person_gets_not_found(client, campaign, leadership):
+    client.force_login(UserFactory())
+    for page in ("dashboard/", "training/", "tools/", "petition-text/", "step-down/"):
+        assert client.get(campaign.get_absolute_url() + page).status_code == 404, page
+
+
+def test_former_leader_gets_not_found(client, campaign, leadership):
+    leadership.ended_at = timezone.now()
+    leadership.end_reason = LeadershipEnd.STEPPED_DOWN
+    leadership.save()
+    client.force_login(leadership.user)
+    assert client.get(_dashboard(campaign)).status_code == 404
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client, campaign, leadership):
+    response = client.get(_dashboard(campaign))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert "dashboard" in response["Location"]
+
+
+def test_dashboard_shows_progress_next_milestone_and_channels_without_contacts(
+    client, campaign, leadership
+):
+    for n in range(3):
+        _signature(campaign, n, source="whatsapp")
+    _signature(campaign, 3, source="facebook")
+    _signature(campaign, 4)
+    _signature(campaign, 5, source="whatsapp", status="pending")
+    client.force_login(leadership.user)
+
+    html = client.get(_dashboard(campaign)).content.decode()
+
+    assert "5 confirmed signatures" in html
+    assert "Next milestone: 50 signatures." in html
+    assert '<td>WhatsApp</td><td class="text-end">3</td>' in html
+    assert '<td>Facebook</td><td class="text-end">1</td>' in html
+    assert "@example.org" not in html
+    assert "Number" not in html  # signers' names are not on the dashboard either
+
+
+def test_checklist_starts_with_the_training(client, campaign, leadership):
+    client.force_login(leadership.user)
+    html = client.get(_dashboard(campaign)).content.decode()
+    assert "Finish the training" in html
+    assert "Go to the training" in html
+    for label in ("Share the petition", "Reach 50 signatures", "Reach 200 signatures"):
+        assert label in html
+    assert "Plan the delivery" in html
+
+
+def test_marking_shared_and_planning_delivery_tick_the_checklist(client, campaign, leadership):
+    client.force_login(leadership.user)
+    client.post(campaign.get_absolute_url() + "tools/shared/")
+    client.post(campaign.get_absolute_url() + "delivery-plan/", {"planned_on": "2026-08-01"})
+    leadership.refresh_from_db()
+    assert leadership.shared_at is not None
+    assert str(leadership.delivery_planned_on) == "2026-08-01"
+    html = client.get(_dashboard(campaign)).content.decode()
+    assert '<li class="done">Share the petition' in html
+    assert '<li class="done">Plan the delivery' in html
+
+
+def test_next_milestone_follows_the_count(settings):
+    settings.MILESTONES = (50, 100, 200)
+    settings.SIGNATURE_GOAL = 200
+    assert next_milestone(0) == 50
+    assert next_milestone(50) == 100
+    assert next_milestone(199) == 200
+    assert next_milestone(200) is None
+
+
+def test_my_campaigns_lists_dashboards(client, campaign, leadership):
+    client.force_login(leadership.user)
+    html = client.get("/my-campaigns/").content.decode()
+    assert _dashboard(campaign) in html
+
+
+def test_leader_changes_petition_text_at_once_before_the_first_signature(
+    client, campaign, leadership
+):
+    from petitions.services import current_petition
+
+    client.force_login(leadership.user)
+    data = {
+        "title_en": "Galveston says no",
+        "body_en": "New text.",
+        "title_es": "Galveston dice no",
+        "body_es": "Texto nuevo.",
+    }
+    response = client.post(campaign.get_absolute_url() + "petition-text/", data)
+    assert response.status_code == 302
+    assert current_petition(campaign).title_en == "Galveston says no"
+
+
+def test_petition_text_change_after_signatures_waits_for_staff(client, campaign, leadership):
+    from petitions.services import current_petition
+
+    _signature(campaign, 1)
+    before = current_petition(campaign)
+    client.force_login(leadership.user)
+    data = {"title_en": "Changed", "body_en": "x", "title_es": "Cambiado", "body_es": "x"}
+    client.post(campaign.get_absolute_url() + "petition-text/", data)
+    assert current_petition(campaign) == before
+    assert campaign.petition_texts.filter(status="proposed", title_en="Changed").exists()
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_every_leader_page_has_one_h1_and_its_language(client, campaign, leadership, prefix):
+    import re
+
+    from tests.factories import training_steps
+
+    step = training_steps()[0]
+    client.force_login(leadership.user)
+    path = "/campaigns/tx/galveston-county/"
+    pages = ["dashboard/", "training/", f"training/{step.slug}/", "tools/", "petition-text/"]
+    for page in [*pages, "step-down/"]:
+        response = client.get(prefix + path + page)
+        assert response.status_code == 200, page
+        html = response.content.decode()
+        assert len(re.findall(r"<h1[\s>]", html)) == 1, page
+        assert f'<html lang="{"es" if prefix else "en"}"' in html
+    assert client.get(prefix + "/my-campaigns/").status_code == 200

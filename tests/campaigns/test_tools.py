@@ -1,0 +1,128 @@
+"""A leader's tools: tagged share links, the toolkit, the share image and the printable flyer."""
+
+import re
+from html import unescape
+from io import BytesIO
+from urllib.parse import parse_qs, unquote, urlparse
+
+import pytest
+from django.utils import translation
+from PIL import Image
+from pypdf import PdfReader
+
+from tests.factories import CampaignFactory, LeadershipFactory
+
+pytestmark = pytest.mark.django_db
+
+PATH = "/campaigns/tx/galveston-county/"
+CAMPAIGN_URL = f"http://testserver{PATH}"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # A request to /es/ leaves Spanish active in the test thread; each test starts in English.
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def campaign():
+    return CampaignFactory()
+
+
+@pytest.fixture
+def leader_client(client, campaign):
+    client.force_login(LeadershipFactory(campaign=campaign).user)
+    return client
+
+
+def _links(html):
+    return [unescape(h) for h in re.findall(r'href="([^"]+)"', html)]
+
+
+def test_tools_page_has_share_links_for_each_channel_tagged_with_the_source(
+    leader_client, campaign
+):
+    html = leader_client.get(campaign.get_absolute_url() + "tools/").content.decode()
+    links = _links(html)
+
+    whatsapp = next(h for h in links if h.startswith("https://wa.me/?text="))
+    assert f"{CAMPAIGN_URL}?src=whatsapp" in parse_qs(urlparse(whatsapp).query)["text"][0]
+    facebook = next(h for h in links if h.startswith("https://www.facebook.com/sharer/sharer.php?"))
+    assert parse_qs(urlparse(facebook).query)["u"] == [f"{CAMPAIGN_URL}?src=facebook"]
+    tweet = next(h for h in links if h.startswith("https://twitter.com/intent/tweet?"))
+    assert parse_qs(urlparse(tweet).query)["url"] == [f"{CAMPAIGN_URL}?src=x"]
+    assert parse_qs(urlparse(tweet).query)["text"]
+    email = next(h for h in links if h.startswith("mailto:"))
+    assert f"{CAMPAIGN_URL}?src=email" in unquote(email)
+    sms = next(h for h in links if h.startswith("sms:?&body="))
+    assert f"{CAMPAIGN_URL}?src=sms" in unquote(sms)
+
+    assert f'value="{CAMPAIGN_URL}"' in html  # the campaign link to copy
+    assert "<script" not in html.split("</main>")[0].split('<main id="main"')[1]
+
+
+def test_toolkit_has_posts_in_english_and_spanish_and_the_email_text(leader_client, campaign):
+    html = leader_client.get(campaign.get_absolute_url() + "tools/").content.decode()
+    assert 'lang="en"' in html and 'lang="es"' in html
+    assert "http://testserver/es/campaigns/tx/galveston-county/?src=facebook" in html
+    assert 'id="email-body"' in html
+    assert 'data-copy-target="email-body"' in html
+    assert "share/1200x630.png" in html and "share/1080x1080.png" in html
+    assert "flyer.pdf?lang=es" in html
+
+
+def test_share_image_is_a_png_of_each_size_cached_publicly_for_a_minute(client, campaign):
+    for size, expected in (("1200x630", (1200, 630)), ("1080x1080", (1080, 1080))):
+        response = client.get(f"{campaign.get_absolute_url()}share/{size}.png")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/png"
+        assert "public" in response["Cache-Control"]
+        assert "max-age=60" in response["Cache-Control"]
+        image = Image.open(BytesIO(response.content))
+        image.verify()
+        assert image.format == "PNG"
+        assert image.size == expected
+
+
+def test_unknown_share_image_size_is_not_found(client, campaign):
+    assert client.get(f"{campaign.get_absolute_url()}share/10x10.png").status_code == 404
+
+
+def test_flyer_is_a_pdf_with_the_campaign_link_and_a_qr_code(client, campaign):
+    response = client.get(campaign.get_absolute_url() + "flyer.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert f"{CAMPAIGN_URL}?src=flyer" in text
+    assert "Galveston County" in text
+    images = [image for page in reader.pages for image in page.images]
+    assert images, "the QR code image is embedded"
+    qr = images[0].image
+    assert qr.size[0] == qr.size[1]  # square
+
+
+def test_flyer_in_spanish_by_parameter_or_page_language(client, campaign):
+    for path in (
+        PATH + "flyer.pdf?lang=es",
+        "/es" + PATH + "flyer.pdf",
+    ):
+        reader = PdfReader(BytesIO(client.get(path).content))
+        text = " ".join(page.extract_text() for page in reader.pages)
+        assert "http://testserver/es/campaigns/tx/galveston-county/?src=flyer" in text
+
+
+def test_campaign_page_has_open_graph_and_twitter_tags(client, campaign):
+    html = client.get(campaign.get_absolute_url()).content.decode()
+    assert f'<meta property="og:url" content="{CAMPAIGN_URL}">' in html
+    assert f'<meta property="og:image" content="{CAMPAIGN_URL}share/1200x630.png">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert re.search(r'<meta property="og:title" content="[^"]*Galveston County', html)
+    assert '<meta property="og:description"' in html
+
+
+def test_spanish_campaign_page_shares_the_spanish_address_and_image(client, campaign):
+    html = client.get("/es" + PATH).content.decode()
+    assert 'content="http://testserver/es/campaigns/tx/galveston-county/"' in html
+    assert "http://testserver/es/campaigns/tx/galveston-county/share/1200x630.png" in html
