@@ -37,6 +37,11 @@ def campaign_url(campaign: Campaign, *, language: str | None = None, source: str
     return f"{url}?{urlencode({'src': source})}" if source else url
 
 
+def _query(params: dict) -> str:
+    # %20 rather than +: some share pages show a literal plus sign.
+    return urlencode(params, quote_via=quote)
+
+
 def _messages(campaign: Campaign, language: str) -> dict[str, str]:
     with translation.override(language):
         place = f"{campaign.name}, {campaign.state_name}"
@@ -48,9 +53,9 @@ def _messages(campaign: Campaign, language: str) -> dict[str, str]:
             "long": _(
                 "Our sheriff in {place} has a 287(g) agreement with ICE that turns local officers "
                 "into deportation agents. It leads to racial profiling and breaks trust between "
-                "our neighbors and the police. I am gathering 200 signatures to deliver to the "
+                "our neighbors and the police. I am gathering {goal} signatures to deliver to the "
                 "sheriff's office. Please sign and share:"
-            ).format(place=place),
+            ).format(place=place, goal=settings.SIGNATURE_GOAL),
             "email_subject": _("Please sign: end 287(g) in {place}").format(place=place),
             "email_body": _(
                 "Hello,\n\n"
@@ -58,11 +63,15 @@ def _messages(campaign: Campaign, language: str) -> dict[str, str]:
                 "287(g) agreement with ICE. Under 287(g), local officers act as immigration "
                 "agents: people are questioned about their status and held for ICE, even when "
                 "charges are dropped.\n\n"
-                "When we reach 200 signatures, a few of us will deliver the petition to the "
+                "When we reach {goal} signatures, a few of us will deliver the petition to the "
                 "sheriff's office. It takes a minute to sign, and you choose whether your name "
                 "is shown or only counted:\n\n{url}\n\n"
                 "Please forward this to anyone in our county who cares about it.\n\nThank you!"
-            ).format(place=place, url=campaign_url(campaign, language=language, source="email")),
+            ).format(
+                place=place,
+                goal=settings.SIGNATURE_GOAL,
+                url=campaign_url(campaign, language=language, source="email"),
+            ),
         }
 
 
@@ -80,20 +89,19 @@ def toolkit(campaign: Campaign) -> dict:
         {
             "channel": "whatsapp",
             "label": "WhatsApp",
-            "href": "https://wa.me/?"
-            + urlencode({"text": f"{here['short']} {tagged('whatsapp')}"}),
+            "href": "https://wa.me/?" + _query({"text": f"{here['short']} {tagged('whatsapp')}"}),
         },
         {
             "channel": "facebook",
             "label": "Facebook",
             "href": "https://www.facebook.com/sharer/sharer.php?"
-            + urlencode({"u": tagged("facebook")}),
+            + _query({"u": tagged("facebook")}),
         },
         {
             "channel": "x",
             "label": "X",
             "href": "https://twitter.com/intent/tweet?"
-            + urlencode({"text": here["short"], "url": tagged("x")}),
+            + _query({"text": here["short"], "url": tagged("x")}),
         },
         {
             "channel": "email",
