@@ -3,6 +3,7 @@ and importing them: idempotent, all-or-nothing, with a report of every row."""
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -110,8 +111,8 @@ def _parse_date(value) -> date | None:
     raise ValueError(f"unreadable date {text[:40]!r}")
 
 
-def _parse_state(value: str) -> str:
-    text = (value or "").strip()
+def _parse_state(value) -> str:
+    text = ("" if value is None else str(value)).strip()
     if text.upper() in STATE_NAMES:
         return text.upper()
     code = _STATE_BY_NAME.get(fold(text))
@@ -120,7 +121,8 @@ def _parse_state(value: str) -> str:
     raise ValueError(f"unknown state {text[:40]!r}")
 
 
-def _parse_model(value: str) -> str:
+def _parse_model(value) -> str:
+    value = "" if value is None else str(value)
     text = fold(value)
     if text in ContractModel.values:
         return text
@@ -143,19 +145,19 @@ def _check_text(value, name: str, max_length: int, required: bool = True) -> str
 
 def _row_from_ours(line: int, raw: dict) -> ContractRow:
     agency = _check_text(raw.get("agency"), "agency", 200)
-    agency_type = (raw.get("agency_type") or "").strip() or agency_type_from_name(agency)
+    agency_type = str(raw.get("agency_type") or "").strip() or agency_type_from_name(agency)
     if agency_type not in AgencyType.values:
         raise ValueError(f"unknown agency type {agency_type[:40]!r}")
-    status = (raw.get("status") or "").strip() or None
+    status = str(raw.get("status") or "").strip() or None
     if status and status not in ContractStatus.values:
         raise ValueError(f"unknown status {status[:40]!r}")
     return ContractRow(
         line=line,
-        state=_parse_state(raw.get("state", "")),
+        state=_parse_state(raw.get("state")),
         agency=agency,
         agency_type=agency_type,
         county=_check_text(raw.get("county"), "county", 100, required=False),
-        model=_parse_model(raw.get("model", "")),
+        model=_parse_model(raw.get("model")),
         signed_date=_parse_date(raw.get("signed_date")),
         expires=_parse_date(raw.get("expires")),
         source=_check_text(raw.get("source"), "source", 2000, required=False),
@@ -181,46 +183,95 @@ def _row_from_ice(line: int, raw: dict, source_name: str) -> ContractRow:
     )
 
 
-def _records(content: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict]]]:
-    """(header, [(line, row dict)]) from CSV or XLSX bytes."""
-    if filename.lower().endswith((".xlsx", ".xlsm")) or content[:4] == b"PK\x03\x04":
-        from openpyxl import load_workbook
+# An XLSX is a zip: refuse one that would unpack to far more than any contract list (a zip bomb).
+MAX_XLSX_UNPACKED = 50 * 1024 * 1024
+HEADER_SEARCH_ROWS = 10
 
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:
-            raise ImportFileError(f"not a readable XLSX file ({type(exc).__name__})") from exc
+
+def is_xlsx(content: bytes) -> bool:
+    """True when the bytes are a zip holding a workbook, whatever the file is called."""
+    if content[:4] != b"PK\x03\x04":
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _is_header(cells: list[str]) -> bool:
+    return "STATE" in [c.strip().upper() for c in cells]
+
+
+def _xlsx_records(content: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_XLSX_UNPACKED:
+            raise ImportFileError("the XLSX file unpacks to more than 50 MB")
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header, start = [], 0
-        # ICE's sheet may have title rows above the header: take the first row naming STATE.
-        for values in rows:
-            start += 1
-            cells = [str(v).strip() if v is not None else "" for v in values]
-            if "STATE" in [c.upper() for c in cells]:
-                header = cells
-                break
-        if not header:
-            raise ImportFileError("no header row with a STATE column")
-        records = []
-        for line, values in enumerate(rows, start=start + 1):
-            if values is None or all(v in (None, "") for v in values):
-                continue
-            records.append((line, dict(zip(header, values, strict=False))))
-        return header, records
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        raise ImportFileError(f"not a readable XLSX file ({type(exc).__name__})") from exc
+    rows = sheet.iter_rows(values_only=True)
+    header, start = [], 0
+    # ICE's sheet has a title row above the header: take the first row naming STATE.
+    for values in rows:
+        start += 1
+        cells = [str(v).strip() if v is not None else "" for v in values]
+        if _is_header(cells):
+            header = cells
+            break
+        if start >= HEADER_SEARCH_ROWS:
+            break
+    if not header:
+        raise ImportFileError("no header row with a STATE column")
+    records = []
+    for line, values in enumerate(rows, start=start + 1):
+        if values is None or all(v in (None, "") for v in values):
+            continue
+        records.append((line, dict(zip(header, values, strict=False))))
+    return header, records
+
+
+def _csv_records(content: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = content.decode("cp1252", errors="replace")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] = []
     records = []
-    for row in reader:
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue
-        records.append((reader.line_num, row))
+    try:
+        for values in reader:
+            if not header:
+                # A title row may sit above the header, as on ICE's sheet.
+                if _is_header(values):
+                    header = [v.strip() for v in values]
+                elif reader.line_num >= HEADER_SEARCH_ROWS:
+                    break
+                continue
+            if not any(v.strip() for v in values):
+                continue
+            records.append((reader.line_num, dict(zip(header, values, strict=False))))
+    except csv.Error as exc:
+        raise ImportFileError(f"line {reader.line_num}: not readable as CSV ({exc})") from exc
+    if not header:
+        raise ImportFileError("no header row with a state or STATE column")
     return header, records
+
+
+def _records(content: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict]]]:
+    """(header, [(line, row dict)]) from CSV or XLSX bytes; the content decides, not the name."""
+    if is_xlsx(content):
+        return _xlsx_records(content)
+    if content[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
+        raise ImportFileError("not a readable XLSX file")
+    return _csv_records(content)
 
 
 def parse_contract_file(
@@ -245,6 +296,9 @@ def parse_contract_file(
     for line, raw in records:
         if kind == "ice":
             raw = {str(k).strip().upper(): v for k, v in raw.items() if k is not None}
+        if any("\x00" in str(v) for v in raw.values() if v is not None):
+            problems.append(RowProblem(line, "the row contains a NUL byte"))
+            continue
         try:
             row = (
                 _row_from_ours(line, raw)
