@@ -1,8 +1,9 @@
-"""County search: one box for a county, a sheriff or agency, a state, or a 5-digit ZIP code."""
+"""County search: one box for a county, a sheriff or agency, a state, or a ZIP code."""
 
+import re
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from .geography import county_for_zip, county_names, zip_is_known
 from .models import Agency, Campaign, Contract, County
@@ -11,22 +12,54 @@ from .text import fold
 
 MAX_QUERY = 100
 MAX_RESULTS = 60
+MAX_WORDS = 8
+# "77550" or ZIP+4 "77550-1234" / "77550 1234": the county comes from the first five digits.
+ZIP = re.compile(r"(\d{5})(?:[-\s]?\d{4})?")
+WORD = re.compile(r"\w+")
 
 
 @dataclass
 class SearchResult:
     query: str = ""
-    kind: str = ""  # "", "zip", "text"
+    kind: str = ""  # "", "zip", "state", "text"
     campaigns: list = field(default_factory=list)
+    zip_code: str = ""
     zip_county: County | None = None
     zip_unknown: bool = False
+    state: str = ""  # the state code when the query named a state
     too_long: bool = False
     truncated: bool = False
 
+    @property
+    def state_name(self) -> str:
+        return STATE_NAMES.get(self.state, "")
+
 
 def clean_query(raw: str) -> str:
+    """Printable characters only (no NUL, no control or direction marks), spaces collapsed."""
     text = "".join(ch for ch in (raw or "") if ch.isprintable())
     return " ".join(text.split())
+
+
+def _state_code(query: str, folded: str) -> str:
+    if len(query) == 2 and query.upper() in STATE_NAMES:
+        return query.upper()
+    for code, name in STATE_NAMES.items():
+        if fold(name) == folded:
+            return code
+    return ""
+
+
+def _campaigns():
+    contracts = Contract.objects.order_by("model")
+    return (
+        Campaign.objects.public()
+        .select_related("county", "agency", "tally")
+        .prefetch_related(
+            Prefetch("county__agencies__contracts", queryset=contracts),
+            Prefetch("agency__contracts", queryset=contracts),
+        )
+    )
 
 
 def search_campaigns(raw: str) -> SearchResult:
@@ -37,46 +70,48 @@ def search_campaigns(raw: str) -> SearchResult:
     if len(query) > MAX_QUERY:
         result.too_long = True
         return result
-    campaigns = (
-        Campaign.objects.public()
-        .select_related("county", "agency", "tally")
-        .prefetch_related(
-            Prefetch(
-                "county__agencies__contracts",
-                queryset=Contract.objects.order_by("model"),
-            ),
-            Prefetch("agency__contracts", queryset=Contract.objects.order_by("model")),
-        )
-    )
-    if query.isdigit() and len(query) == 5:
+    campaigns = _campaigns()
+
+    if zip_match := ZIP.fullmatch(query):
         result.kind = "zip"
-        found = county_for_zip(query)
+        result.zip_code = zip_match.group(1)
+        found = county_for_zip(result.zip_code)
         if found is None:
-            result.zip_unknown = not zip_is_known(query)
+            result.zip_unknown = not zip_is_known(result.zip_code)
             return result
-        fips, _state = found
+        fips, state = found
         result.zip_county = County.objects.filter(fips=fips).first() or County(
-            fips=fips, name=county_names().get(fips, ""), state=_state
+            fips=fips, name=county_names().get(fips, ""), state=state
         )
         result.campaigns = list(campaigns.filter(county_id=fips))
         return result
 
-    result.kind = "text"
     folded = fold(query)
-    state_code = query.upper() if query.upper() in STATE_NAMES else None
-    if state_code is None:
-        state_code = next((c for c, n in STATE_NAMES.items() if fold(n) == folded), None)
-    if state_code:
-        matches = campaigns.filter(state=state_code)
+    result.state = _state_code(query, folded)
+    words = WORD.findall(folded)[:MAX_WORDS]
+    if result.state:
+        result.kind = "state"
+        matches = Q(state=result.state)
+        if len(query) > 2:
+            # "Washington" is a state and thirty counties: show both.
+            matches |= _text_matches(words)
+    elif words:
+        result.kind = "text"
+        matches = _text_matches(words)
     else:
-        agency_ids = Agency.objects.filter(search_text__contains=folded).values("pk")
-        county_ids = Agency.objects.filter(
-            search_text__contains=folded, county__isnull=False
-        ).values("county_id")
-        matches = campaigns.filter(agency_id__in=agency_ids) | campaigns.filter(
-            county_id__in=county_ids
-        )
-    matches = list(matches.order_by("state", "name")[: MAX_RESULTS + 1])
-    result.truncated = len(matches) > MAX_RESULTS
-    result.campaigns = matches[:MAX_RESULTS]
+        result.kind = "text"
+        return result
+    found = list(campaigns.filter(matches).order_by("state", "name")[: MAX_RESULTS + 1])
+    result.truncated = len(found) > MAX_RESULTS
+    result.campaigns = found[:MAX_RESULTS]
     return result
+
+
+def _text_matches(words: list[str]) -> Q:
+    """Campaigns with an agency whose folded name, county or state contains every word."""
+    agencies = Agency.objects.all()
+    for word in words:
+        agencies = agencies.filter(search_text__contains=word)
+    return Q(agency__in=agencies.values("pk")) | Q(
+        county__in=agencies.filter(county__isnull=False).values("county_id")
+    )
