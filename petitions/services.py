@@ -1,12 +1,69 @@
-"""Petition texts: rendering the national template for each campaign, and versioning changes."""
+"""Petition texts, signing, confirming, withdrawing, invalidating, delivering and purging.
 
-from django.db import transaction
-from django.db.models import Max
+Each use case is one function that owns its transaction and locks; emails and tally refreshes are
+enqueued after commit, so a failed send never takes a signature with it.
+"""
 
-from campaigns.models import Campaign, TargetRole
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from functools import partial
 
-from . import defaults
-from .models import PetitionTemplate, PetitionText, PetitionTextStatus
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.geography import county_for_zip
+from campaigns.models import Campaign, CampaignStatus, TargetRole
+
+from . import defaults, tasks, tokens
+from .counting import forget_tally
+from .models import (
+    Delivery,
+    Invalidation,
+    PetitionTemplate,
+    PetitionText,
+    PetitionTextStatus,
+    Signature,
+    SignatureMethod,
+    SignatureStatus,
+    SiteSettings,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class PetitionError(Exception):
+    message = _("Something went wrong.")
+
+    def __init__(self, message=None):
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+class SigningClosed(PetitionError):
+    message = _("This petition is not taking signatures right now.")
+
+
+class SignatureNotActive(PetitionError):
+    message = _("This signature was withdrawn or is no longer valid, so it cannot be confirmed.")
+
+
+class DeliveryNotReady(PetitionError):
+    message = _("The delivery kit opens when the petition reaches its goal.")
+
+
+LinkExpired = tokens.LinkExpired
+LinkInvalid = tokens.LinkInvalid
+
+# Campaigns that ended (or were folded into another) take no new signatures.
+CLOSED_STATUSES = {CampaignStatus.WON, CampaignStatus.LOST, CampaignStatus.CLOSED}
+PURGEABLE_STATUSES = CLOSED_STATUSES
+GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
 
 
 class _Blank(dict):
@@ -85,3 +142,379 @@ def propose_petition_text(campaign: Campaign, *, texts: dict[str, str], user) ->
         reviewed_by=user if status == PetitionTextStatus.APPROVED and user.is_staff else None,
         **texts,
     )
+
+
+@transaction.atomic
+def approve_petition_text(text: PetitionText, *, user) -> bool:
+    """Staff approve a proposed version: it becomes the text new signers sign."""
+    text = PetitionText.objects.select_for_update().get(pk=text.pk)
+    if text.status != PetitionTextStatus.PROPOSED:
+        return False
+    text.status = PetitionTextStatus.APPROVED
+    text.reviewed_by = user
+    text.reviewed_at = timezone.now()
+    text.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return True
+
+
+@transaction.atomic
+def reject_petition_text(text: PetitionText, *, user) -> bool:
+    text = PetitionText.objects.select_for_update().get(pk=text.pk)
+    if text.status != PetitionTextStatus.PROPOSED:
+        return False
+    text.status = PetitionTextStatus.REJECTED
+    text.reviewed_by = user
+    text.reviewed_at = timezone.now()
+    text.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return True
+
+
+# Signing ------------------------------------------------------------------------------------
+
+
+def normalize_email(email: str) -> str:
+    """One key per mailbox: lower case, no +tag, and for Gmail no dots (they all reach one inbox)."""
+    email = email.strip().lower()
+    local, _at, domain = email.rpartition("@")
+    if not local:
+        return email
+    base = local.split("+", 1)[0] or local
+    if domain in GMAIL_DOMAINS:
+        base = base.replace(".", "") or base
+        domain = "gmail.com"
+    return f"{base}@{domain}"
+
+
+def signing_closed_reason(campaign: Campaign, site: SiteSettings | None = None):
+    """Why this campaign takes no signatures now, or None when it does."""
+    site = site or SiteSettings.load()
+    if campaign.merged_into_id or campaign.status in CLOSED_STATUSES:
+        return _("This campaign has ended, so it no longer takes signatures.")
+    if site.signing_paused or campaign.signing_paused:
+        return _(
+            "Signing is paused for a short while. Your signature matters: please come back "
+            "later today."
+        )
+    return None
+
+
+class SignOutcome(StrEnum):
+    NEW = "new"  # a confirmation email goes out
+    RESENT = "resent"  # still pending: the confirmation goes out again
+    ALREADY = "already"  # confirmed before: an "already signed" email goes out
+    IGNORED = "ignored"  # invalidated by staff: nothing is sent
+
+
+def sign_petition(
+    campaign: Campaign,
+    *,
+    name: str,
+    email: str,
+    zip_code: str,
+    visibility: str,
+    keep_updated: bool = False,
+    language: str = "en",
+    source: str = "",
+) -> SignOutcome:
+    """Record an online signature, pending until its owner confirms from the email.
+
+    Whatever happened, the signer sees the same page (never reveal who has signed); the outcome
+    only decides which email goes out. One signature per mailbox per campaign is held by the
+    database: two identical requests racing both try to insert, one wins, the other lands on it.
+    """
+    reason = signing_closed_reason(campaign)
+    if reason:
+        raise SigningClosed(reason)
+    petition = current_petition(campaign)
+    if petition is None:
+        raise SigningClosed
+    email_key = normalize_email(email)
+    place = county_for_zip(zip_code)
+    resident = bool(place and campaign.county_id and place[0] == campaign.county_id)
+    fields = {
+        "petition_text": petition,
+        "language": language,
+        "name": name,
+        "email": email.strip(),
+        "zip_code": zip_code,
+        "county_resident": resident,
+        "visibility": visibility,
+        "keep_updated": keep_updated,
+        "source": source,
+        "method": SignatureMethod.ONLINE,
+    }
+    with transaction.atomic():
+        signature = _signature_row(campaign, email_key)
+        if signature is None:
+            try:
+                with transaction.atomic():
+                    signature = Signature.objects.create(
+                        campaign=campaign, email_key=email_key, **fields
+                    )
+                outcome = SignOutcome.NEW
+            except IntegrityError:
+                # Another request for the same mailbox committed first: act on its row.
+                signature = _signature_row(campaign, email_key)
+                outcome = _outcome_for(signature) if signature else SignOutcome.IGNORED
+        else:
+            outcome = _outcome_for(signature)
+        if outcome == SignOutcome.NEW and signature.status == SignatureStatus.WITHDRAWN:
+            _restart(signature, fields)
+        if outcome == SignOutcome.NEW:
+            _flag_possible_duplicate(signature)
+        if outcome in (SignOutcome.NEW, SignOutcome.RESENT):
+            transaction.on_commit(partial(tasks.send_confirmation.enqueue, signature.pk))
+        elif outcome == SignOutcome.ALREADY:
+            transaction.on_commit(partial(tasks.send_already_signed.enqueue, signature.pk))
+    return outcome
+
+
+def _signature_row(campaign, email_key) -> Signature | None:
+    return (
+        Signature.objects.select_for_update().filter(campaign=campaign, email_key=email_key).first()
+    )
+
+
+def _outcome_for(signature: Signature) -> SignOutcome:
+    return {
+        SignatureStatus.PENDING: SignOutcome.RESENT,
+        SignatureStatus.CONFIRMED: SignOutcome.ALREADY,
+        SignatureStatus.WITHDRAWN: SignOutcome.NEW,
+    }.get(signature.status, SignOutcome.IGNORED)
+
+
+def _restart(signature: Signature, fields: dict) -> None:
+    """A withdrawn signer signs again: the same row, pending again, with new links (old ones die)."""
+    for key, value in fields.items():
+        setattr(signature, key, value)
+    signature.uid = uuid.uuid4()
+    signature.status = SignatureStatus.PENDING
+    signature.created_at = timezone.now()
+    signature.confirmed_at = None
+    signature.withdrawn_at = None
+    signature.unsubscribed_at = None
+    signature.save()
+
+
+def _flag_possible_duplicate(signature: Signature) -> None:
+    """Same name and ZIP under another address: the leader may want to check it is not a repeat."""
+    twin = (
+        Signature.objects.filter(
+            campaign_id=signature.campaign_id,
+            zip_code=signature.zip_code,
+            name__iexact=signature.name,
+        )
+        .exclude(pk=signature.pk)
+        .exclude(status__in=[SignatureStatus.WITHDRAWN, SignatureStatus.INVALIDATED])
+        .exists()
+    )
+    if twin and not signature.possible_duplicate:
+        signature.possible_duplicate = True
+        signature.save(update_fields=["possible_duplicate"])
+
+
+# The links in the emails --------------------------------------------------------------------
+
+
+def signature_from_link(token: str, *, purpose: str) -> Signature:
+    """The signature a link points at, for the page that shows its button (changes nothing)."""
+    if purpose == "confirm":
+        uid = tokens.read_confirm_token(token)
+    else:
+        salt = tokens.WITHDRAW_SALT if purpose == "withdraw" else tokens.UNSUBSCRIBE_SALT
+        uid = tokens.read_token(token, salt)
+    signature = Signature.objects.select_related("campaign").filter(uid=uid).first()
+    if signature is None:
+        raise LinkInvalid
+    return signature
+
+
+def confirm_signature(token: str) -> tuple[Signature, bool]:
+    """Confirm the signature behind a confirmation link; (signature, whether it was new).
+
+    Idempotent: confirming twice (or two tabs at once) confirms once. Only a pending signature
+    moves; withdrawn and invalidated ones stay as they are.
+    """
+    uid = tokens.read_confirm_token(token)
+    with transaction.atomic():
+        signature = (
+            Signature.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .filter(uid=uid)
+            .first()
+        )
+        if signature is None:
+            raise LinkInvalid
+        if signature.status == SignatureStatus.CONFIRMED:
+            return signature, False
+        if signature.status != SignatureStatus.PENDING:
+            raise SignatureNotActive
+        signature.status = SignatureStatus.CONFIRMED
+        signature.confirmed_at = timezone.now()
+        signature.save(update_fields=["status", "confirmed_at"])
+        _counts_changed(signature.campaign_id)
+    return signature, True
+
+
+def withdraw_signature(token: str) -> Signature:
+    """The signer takes their signature back; it stops counting at once."""
+    uid = tokens.read_token(token, tokens.WITHDRAW_SALT)
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().filter(uid=uid).first()
+        if signature is None:
+            raise LinkInvalid
+        if signature.status in (SignatureStatus.PENDING, SignatureStatus.CONFIRMED):
+            was_counted = signature.status == SignatureStatus.CONFIRMED
+            signature.status = SignatureStatus.WITHDRAWN
+            signature.withdrawn_at = timezone.now()
+            signature.keep_updated = False
+            signature.save(update_fields=["status", "withdrawn_at", "keep_updated"])
+            if was_counted:
+                _counts_changed(signature.campaign_id)
+    return signature
+
+
+def unsubscribe(token: str) -> Signature:
+    """No more emails about this campaign; the signature still counts."""
+    uid = tokens.read_token(token, tokens.UNSUBSCRIBE_SALT)
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().filter(uid=uid).first()
+        if signature is None:
+            raise LinkInvalid
+        if signature.unsubscribed_at is None:
+            signature.keep_updated = False
+            signature.unsubscribed_at = timezone.now()
+            signature.save(update_fields=["keep_updated", "unsubscribed_at"])
+    return signature
+
+
+def _counts_changed(*campaign_ids: int) -> None:
+    """After commit: the visitor's count is recomputed, and a task refreshes tallies and milestones."""
+    for campaign_id in campaign_ids:
+        transaction.on_commit(partial(forget_tally, campaign_id))
+        transaction.on_commit(partial(tasks.after_count_change.enqueue, campaign_id))
+
+
+# Staff: invalidation ------------------------------------------------------------------------
+
+
+@dataclass
+class InvalidationCriteria:
+    campaign: Campaign | None = None
+    email_domain: str = ""
+    since: object = None
+    until: object = None
+    signature_ids: list | None = None
+
+    def queryset(self):
+        qs = Signature.objects.exclude(
+            status__in=[SignatureStatus.INVALIDATED, SignatureStatus.WITHDRAWN]
+        )
+        if self.signature_ids is not None:
+            qs = qs.filter(pk__in=self.signature_ids)
+        if self.campaign is not None:
+            qs = qs.filter(campaign=self.campaign)
+        if self.email_domain:
+            domain = self.email_domain.strip().lstrip("@").lower()
+            qs = qs.filter(Q(email__iendswith="@" + domain) | Q(email_key__endswith="@" + domain))
+        if self.since:
+            qs = qs.filter(created_at__gte=self.since)
+        if self.until:
+            qs = qs.filter(created_at__lt=self.until)
+        return qs
+
+    def describe(self) -> str:
+        parts = []
+        if self.signature_ids is not None:
+            parts.append(f"{len(self.signature_ids)} selected signatures")
+        if self.campaign is not None:
+            parts.append(f"campaign {self.campaign} (#{self.campaign.pk})")
+        if self.email_domain:
+            parts.append(f"email domain {self.email_domain}")
+        if self.since:
+            parts.append(f"from {self.since:%Y-%m-%d %H:%M}")
+        if self.until:
+            parts.append(f"until {self.until:%Y-%m-%d %H:%M}")
+        return "; ".join(parts)
+
+
+def invalidate_signatures(criteria: InvalidationCriteria, *, reason: str, user) -> Invalidation:
+    """Void matching signatures in bulk, keeping the reason; the counts follow at once."""
+    if not reason.strip():
+        raise PetitionError(_("A reason is required."))
+    with transaction.atomic():
+        ids = list(criteria.queryset().select_for_update().values_list("pk", flat=True))
+        campaign_ids = sorted(
+            set(Signature.objects.filter(pk__in=ids).values_list("campaign_id", flat=True))
+        )
+        invalidation = Invalidation.objects.create(
+            reason=reason.strip(),
+            criteria=criteria.describe(),
+            signatures_affected=len(ids),
+            created_by=user,
+        )
+        Signature.objects.filter(pk__in=ids).update(
+            status=SignatureStatus.INVALIDATED, invalidation=invalidation
+        )
+        _counts_changed(*campaign_ids)
+    return invalidation
+
+
+# Delivery -----------------------------------------------------------------------------------
+
+
+def record_delivery(campaign: Campaign, *, user, delivered_on, received_by, notes="", photo=None):
+    """The leader handed the petition over: keep the record and mark the campaign delivered."""
+    from .counting import fresh_tally
+
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        tally = fresh_tally(campaign)
+        if not tally.reached_goal:
+            raise DeliveryNotReady
+        delivery = Delivery(
+            campaign=campaign,
+            delivered_on=delivered_on,
+            received_by=received_by,
+            notes=notes,
+            signatures_delivered=tally.counted,
+            recorded_by=user,
+        )
+        if photo:
+            delivery.photo = photo
+        delivery.save()
+        if campaign.status in (CampaignStatus.OPEN, CampaignStatus.LED):
+            campaign.status = CampaignStatus.DELIVERED
+            campaign.save(update_fields=["status"])
+    return delivery
+
+
+# Purge --------------------------------------------------------------------------------------
+
+
+@dataclass
+class PurgeReport:
+    campaigns: list
+    signatures: int
+
+
+def purge_signatures(*, days: int, dry_run: bool = False, now=None) -> PurgeReport:
+    """Blank signers' names and emails on campaigns that ended more than `days` ago.
+
+    Counts, ZIP codes, residence, method and status stay, so the numbers and the ZIP breakdown
+    stay right; email_key is blanked too (the campaign takes no more signatures).
+    """
+    now = now or timezone.now()
+    cutoff = (now - timedelta(days=days)).date()
+    unpurged = Signature.objects.filter(campaign=OuterRef("pk"), purged_at__isnull=True)
+    campaigns = list(
+        Campaign.objects.filter(status__in=PURGEABLE_STATUSES, outcome_date__lt=cutoff)
+        .filter(Exists(unpurged))
+        .order_by("state", "name")
+    )
+    targets = Signature.objects.filter(campaign__in=campaigns, purged_at__isnull=True)
+    if dry_run:
+        return PurgeReport(campaigns, targets.count())
+    with transaction.atomic():
+        count = targets.update(name="", email="", email_key="", purged_at=now)
+    return PurgeReport(campaigns, count)

@@ -1,18 +1,331 @@
-"""Signing, confirming, withdrawing; the petition and progress on a campaign's page."""
+"""Signing, confirming, withdrawing; the petition and progress on a campaign's page; the delivery kit."""
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import is_ratelimited
 
-from .services import current_petition
+from campaigns.caching import public_page
+from campaigns.models import Campaign
+from config.ratelimit import client_key
+from config.views import rate_limited
+
+from . import services
+from .counting import tally_for
+from .delivery import delivery_pdf, delivery_summary
+from .forms import DeliveryForm, SignForm
+from .models import SiteSettings
+
+SIGN_RATE_PER_MINUTE = 10
+CONFIRM_RATE = "30/m"
 
 
-def campaign_page_context(request, campaign) -> dict:
+def _campaign(state: str, slug: str) -> Campaign:
+    return get_object_or_404(
+        Campaign.objects.select_related("county", "agency"), state=state.upper(), slug=slug
+    )
+
+
+def _kwargs(campaign: Campaign) -> dict:
+    return {"state": campaign.state.lower(), "slug": campaign.slug}
+
+
+def campaign_page_context(request, campaign, *, form: SignForm | None = None) -> dict:
     """What the campaign page shows of the petition, the count and the sign form."""
-    petition = current_petition(campaign)
+    petition = services.current_petition(campaign)
     language = get_language()
     leader = campaign.leaderships.active().first()
+    site = SiteSettings.load()
+    closed = services.signing_closed_reason(campaign, site)
+    if form is None and not closed:
+        src = request.GET.get("src", "")
+        form = SignForm(initial={"src": src if src.isascii() and len(src) <= 20 else ""})
     return {
         "petition": petition,
         "petition_title": petition.title(language) if petition else "",
         "petition_body": petition.body(language) if petition else "",
         "leader": leader,
+        "tally": tally_for(campaign, site=site),
+        "signing_closed": closed or (None if petition else services.SigningClosed.message),
+        "sign_form": form,
+        "sign_url": _sign_url(campaign),
     }
+
+
+def _sign_url(campaign):
+    from django.urls import reverse
+
+    return reverse("petitions:sign", kwargs=_kwargs(campaign))
+
+
+def _same_origin(request) -> bool:
+    """The sign form carries no CSRF token (see `sign`): refuse POSTs a browser says are foreign.
+
+    Browsers send Sec-Fetch-Site and Origin on form POSTs; their absence (old browsers, curl)
+    is allowed, since a forged cross-site POST from a browser always carries them.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site and fetch_site not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    allowed = {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
+    return origin in allowed
+
+
+def _sign_rate(group, request) -> str:
+    # Staff raise the boost for an in-person event where many people share one Wi-Fi.
+    boost = max(1, request.campaign.rate_limit_boost or 1)
+    return f"{SIGN_RATE_PER_MINUTE * boost}/m"
+
+
+# The campaign page must stay publicly cacheable at a surge, so its sign form has no per-visitor
+# CSRF token. A signature forged from another site gains an attacker nothing they could not do by
+# posting themselves (the signer must still confirm from their inbox), and the Origin /
+# Sec-Fetch-Site check below refuses browsers' cross-site POSTs anyway.
+@csrf_exempt
+@public_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def sign(request, state, slug):
+    campaign = _campaign(state, slug)
+    if request.method != "POST":
+        return _sign_page(request, campaign, None)
+    if not _same_origin(request):
+        return HttpResponseForbidden(_("This form can only be sent from this site."))
+    request.campaign = campaign
+    if is_ratelimited(
+        request, group="petitions.sign", key=client_key, rate=_sign_rate, increment=True
+    ):
+        return rate_limited(request)
+    form = SignForm(request.POST)
+    if form.is_bot:
+        # Same answer as a real signature, and nothing is written.
+        return _see_signed(campaign)
+    if not form.is_valid():
+        return _sign_page(request, campaign, form, status=400)
+    data = form.cleaned_data
+    try:
+        services.sign_petition(
+            campaign,
+            name=data["name"],
+            email=data["email"],
+            zip_code=data["zip_code"],
+            visibility=data["visibility"],
+            keep_updated=data["keep_updated"],
+            language=get_language() or settings.LANGUAGE_CODE,
+            source=data["src"],
+        )
+    except services.SigningClosed:
+        return _sign_page(request, campaign, None, status=409)
+    return _see_signed(campaign)
+
+
+def _see_signed(campaign):
+    response = redirect("petitions:signed", **_kwargs(campaign))
+    response.status_code = 303
+    return response
+
+
+def _sign_page(request, campaign, form, status=200):
+    context = {"campaign": campaign, **campaign_page_context(request, campaign, form=form)}
+    return render(request, "petitions/sign.html", context, status=status)
+
+
+@public_page
+@require_GET
+def signed(request, state, slug):
+    """ "Check your email": the same page whether the address was new or had signed before."""
+    campaign = _campaign(state, slug)
+    return render(
+        request,
+        "petitions/signed.html",
+        {"campaign": campaign, "link_days": settings.CONFIRMATION_LINK_MAX_AGE.days},
+    )
+
+
+@require_GET
+def count(request, state, slug):
+    """The count as a visitor sees it, as JSON, cacheable by anyone for a few seconds."""
+    campaign = _campaign(state, slug)
+    tally = tally_for(campaign)
+    response = JsonResponse(
+        {
+            "counted": tally.counted,
+            "goal": tally.goal,
+            "residents": tally.residents,
+            "elsewhere": tally.elsewhere,
+        }
+    )
+    patch_cache_control(response, public=True, max_age=settings.COUNT_CACHE_SECONDS)
+    return response
+
+
+def _link_problem(request, exc, status=400):
+    template = (
+        "petitions/link_expired.html"
+        if isinstance(exc, services.LinkExpired)
+        else "petitions/link_invalid.html"
+    )
+    return render(request, template, {}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request, token):
+    """GET shows the button (mail scanners open links and must change nothing); POST confirms."""
+    try:
+        signature = services.signature_from_link(token, purpose="confirm")
+    except (services.LinkExpired, services.LinkInvalid) as exc:
+        if isinstance(exc, services.LinkExpired):
+            return _expired(request, token)
+        return _link_problem(request, exc, status=404)
+    if request.method == "POST":
+        if is_ratelimited(
+            request, group="petitions.confirm", key=client_key, rate=CONFIRM_RATE, increment=True
+        ):
+            return rate_limited(request)
+        try:
+            signature, _new = services.confirm_signature(token)
+        except services.LinkExpired:
+            return _expired(request, token)
+        except services.SignatureNotActive as exc:
+            return render(
+                request,
+                "petitions/confirm.html",
+                {"signature": signature, "campaign": signature.campaign, "problem": exc.message},
+                status=409,
+            )
+        messages.success(
+            request, _("Thank you: your signature is confirmed and counted. Now share it.")
+        )
+        return redirect(signature.campaign.get_absolute_url() + "?confirmed=1")
+    return render(
+        request,
+        "petitions/confirm.html",
+        {"signature": signature, "campaign": signature.campaign},
+    )
+
+
+def _expired(request, token):
+    """Explain, and offer to sign again (a new link is sent; the pending signature is kept)."""
+    from django.core import signing
+
+    from . import tokens
+
+    campaign = None
+    try:
+        uid_hex = signing.TimestampSigner(salt=tokens.CONFIRM_SALT).unsign(token)
+        campaign = (
+            Campaign.objects.filter(signatures__uid=uid_hex).only("state", "slug", "name").first()
+        )
+    except signing.BadSignature:
+        pass
+    return render(request, "petitions/link_expired.html", {"campaign": campaign}, status=410)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw(request, token):
+    try:
+        signature = services.signature_from_link(token, purpose="withdraw")
+    except services.LinkInvalid as exc:
+        return _link_problem(request, exc, status=404)
+    done = False
+    if request.method == "POST":
+        signature = services.withdraw_signature(token)
+        done = True
+    return render(
+        request,
+        "petitions/withdraw.html",
+        {"signature": signature, "campaign": signature.campaign, "done": done},
+    )
+
+
+# One-click unsubscribe (RFC 8058) posts from the mail client without our CSRF token; the token in
+# the URL is the secret, and the action only stops emails.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token):
+    try:
+        signature = services.signature_from_link(token, purpose="unsubscribe")
+    except services.LinkInvalid as exc:
+        return _link_problem(request, exc, status=404)
+    done = False
+    if request.method == "POST":
+        signature = services.unsubscribe(token)
+        done = True
+    return render(
+        request,
+        "petitions/unsubscribe.html",
+        {"signature": signature, "campaign": signature.campaign, "done": done},
+    )
+
+
+# The delivery kit: the campaign's active leader and staff; everyone else gets a 404.
+
+
+def _leader_or_staff(request, state, slug) -> Campaign:
+    campaign = _campaign(state, slug)
+    is_leader = campaign.leaderships.active().filter(user=request.user).exists()
+    if not (is_leader or request.user.is_staff):
+        raise Http404
+    return campaign
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def delivery(request, state, slug):
+    campaign = _leader_or_staff(request, state, slug)
+    summary = delivery_summary(campaign)
+    form = DeliveryForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and summary.tally.reached_goal and form.is_valid():
+        try:
+            services.record_delivery(campaign, user=request.user, **form.cleaned_data)
+        except services.DeliveryNotReady as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Thank you. The delivery is recorded."))
+            return redirect("petitions:delivery", **_kwargs(campaign))
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and not summary.tally.reached_goal:
+        status = 409
+    return render(
+        request,
+        "petitions/delivery.html",
+        {
+            "campaign": campaign,
+            "summary": summary,
+            "form": form,
+            "deliveries": campaign.deliveries.order_by("-delivered_on"),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def delivery_pdf_view(request, state, slug):
+    campaign = _leader_or_staff(request, state, slug)
+    summary = delivery_summary(campaign)
+    if not summary.tally.reached_goal:
+        raise Http404
+    language = request.GET.get("lang")
+    if language not in dict(settings.LANGUAGES):
+        language = get_language() or settings.LANGUAGE_CODE
+    response = HttpResponse(
+        delivery_pdf(summary, language=language), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="petition-{campaign.slug}.pdf"'
+    return response

@@ -105,3 +105,28 @@ def training_steps():
         TrainingStep.objects.get_or_create(slug=step["slug"], defaults={"order": n, **step})[0]
         for n, step in enumerate(STEPS, start=1)
     ]
+
+
+class SignatureFactory(factory.django.DjangoModelFactory):
+    """A confirmed online signature (pass status="pending" for one waiting for its email)."""
+
+    class Meta:
+        model = "petitions.Signature"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    petition_text = factory.LazyAttribute(
+        lambda o: o.campaign.petition_texts.order_by("version").first()
+    )
+    name = factory.Sequence(lambda n: f"Signer Person{n}")
+    email = factory.Sequence(lambda n: f"signer{n}@example.org")
+    email_key = factory.LazyAttribute(lambda o: o.email.lower())
+    zip_code = "77550"
+    county_resident = True
+    status = "confirmed"
+    confirmed_at = factory.LazyAttribute(lambda o: _now() if o.status == "confirmed" else None)
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()

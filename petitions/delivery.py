@@ -1,0 +1,171 @@
+"""The delivery kit's numbers and its printable petition: counts, ZIPs and consented names only.
+
+Never an email, an IP address or the name of someone who chose to be counted only. ZIP codes
+with fewer than MIN_ZIP_GROUP signers are folded into "other ZIP codes", so no small group can
+be singled out.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from campaigns.models import Campaign
+
+from .counting import Tally, fresh_tally
+from .models import PetitionText, Signature, SignatureMethod, SignatureStatus, Visibility
+
+MIN_ZIP_GROUP = 5
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+
+
+@dataclass
+class DeliverySummary:
+    campaign: Campaign
+    tally: Tally
+    targets: list
+    versions: list = field(default_factory=list)  # [(PetitionText, signatures)]
+    zips: list = field(default_factory=list)  # [(zip, signatures)], largest first
+    other_zips: int = 0  # signers from ZIPs with fewer than MIN_ZIP_GROUP each
+    names: list = field(default_factory=list)
+
+    @property
+    def verified(self) -> int:
+        """Signatures delivered: confirmed online, plus paper and in person when they count."""
+        return self.tally.residents + self.tally.elsewhere
+
+
+def delivered_signatures(campaign: Campaign):
+    qs = Signature.objects.filter(campaign=campaign, status=SignatureStatus.CONFIRMED)
+    if not campaign.paper_counts:
+        qs = qs.filter(method=SignatureMethod.ONLINE)
+    return qs
+
+
+def delivery_summary(campaign: Campaign) -> DeliverySummary:
+    signatures = delivered_signatures(campaign)
+    by_version = dict(signatures.values_list("petition_text").annotate(n=Count("pk")).order_by())
+    versions = [
+        (text, by_version[text.pk])
+        for text in PetitionText.objects.filter(pk__in=by_version).order_by("version")
+    ]
+    zips, other = [], 0
+    for zip_code, n in (
+        signatures.values_list("zip_code").annotate(n=Count("pk")).order_by("-n", "zip_code")
+    ):
+        if n >= MIN_ZIP_GROUP:
+            zips.append((zip_code, n))
+        else:
+            other += n
+    named = (
+        signatures.exclude(visibility=Visibility.COUNTED)
+        .exclude(name="")
+        .only("name", "visibility")
+        .order_by("confirmed_at", "pk")
+    )
+    names = [name for name in (s.public_name() for s in named) if name]
+    return DeliverySummary(
+        campaign=campaign,
+        tally=fresh_tally(campaign),
+        targets=list(campaign.targets.all()),
+        versions=versions,
+        zips=zips,
+        other_zips=other,
+        names=names,
+    )
+
+
+def delivery_pdf(summary: DeliverySummary, *, language: str) -> bytes:
+    """The printable petition for the sheriff's office (US Letter)."""
+    campaign = summary.campaign
+    with translation.override(language):
+        pdf = FPDF(format="Letter", unit="mm")
+        pdf.set_title(_("Petition to end 287(g) in %(place)s") % {"place": campaign.name})
+        pdf.set_author("End 287(g)")
+        pdf.set_auto_page_break(auto=True, margin=15)
+        pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        pdf.set_margins(20, 18, 20)
+        pdf.add_page()
+
+        def heading(text, size=13):
+            pdf.ln(3)
+            pdf.set_font("DejaVu", "B", size)
+            pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1)
+
+        def paragraph(text, size=11):
+            pdf.set_font("DejaVu", "", size)
+            pdf.multi_cell(0, size * 0.48, text, new_x="LMARGIN", new_y="NEXT")
+
+        heading(_("To:"), 12)
+        for target in summary.targets:
+            lines = [target.name, target.office, target.address]
+            paragraph("\n".join(line for line in lines if line))
+            pdf.ln(1)
+        paragraph(
+            _("Delivered on behalf of the people of %(place)s, %(state)s")
+            % {"place": campaign.name, "state": campaign.state_name}
+        )
+
+        several = len(summary.versions) > 1
+        for text, n in summary.versions:
+            heading(text.title(language), 15)
+            paragraph(text.body(language))
+            if several:
+                pdf.ln(1)
+                paragraph(_("Signed in this version by %(count)s people.") % {"count": n}, size=10)
+
+        tally = summary.tally
+        heading(_("Verified signatures: %(count)s") % {"count": summary.verified}, 14)
+        paragraph(
+            _(
+                "Each online signature was confirmed from its signer's own email address; "
+                "paper and in-person signatures were attested by the campaign's leader."
+            ),
+            size=10,
+        )
+        paragraph(
+            _("County residents: %(residents)s · Supporters elsewhere: %(elsewhere)s")
+            % {"residents": tally.residents, "elsewhere": tally.elsewhere}
+        )
+        offline = tally.offline if campaign.paper_counts else 0
+        paragraph(
+            _("Online: %(online)s · On paper or in person: %(offline)s")
+            % {"online": tally.online, "offline": offline}
+        )
+
+        heading(_("Signatures by ZIP code"))
+        pdf.set_font("DejaVu", "", 11)
+        for zip_code, n in summary.zips:
+            pdf.cell(40, 6, zip_code)
+            pdf.cell(0, 6, str(n), new_x="LMARGIN", new_y="NEXT")
+        if summary.other_zips:
+            pdf.cell(40, 6, _("Other ZIP codes"))
+            pdf.cell(0, 6, str(summary.other_zips), new_x="LMARGIN", new_y="NEXT")
+        paragraph(
+            _("ZIP codes with fewer than %(n)s signers are grouped, to protect their privacy.")
+            % {"n": MIN_ZIP_GROUP},
+            size=9,
+        )
+
+        heading(_("Signers who chose to be named"))
+        if summary.names:
+            paragraph(", ".join(summary.names))
+        paragraph(
+            _(
+                "Other signers chose to be counted without their names. Many people in our "
+                "community cannot safely put their name on a list that reaches law enforcement."
+            ),
+            size=9,
+        )
+        pdf.ln(4)
+        paragraph(
+            _("Printed %(date)s from end287g.") % {"date": timezone.localdate().isoformat()},
+            size=8,
+        )
+    return bytes(pdf.output())

@@ -1,0 +1,216 @@
+"""The sign form, the delivery record and staff's bulk invalidation: validation and messages."""
+
+import re
+
+from django import forms
+from django.core.validators import EmailValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.geography import zip_is_known
+
+from .models import Visibility
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "HEIC", "HEIF", "MPO"}
+SOURCE_RE = re.compile(r"[a-z0-9_-]{1,20}")
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
+class SignForm(forms.Form):
+    """Name, email, ZIP and what the sheriff may see. Nothing else is ever asked."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "class": "form-control"}),
+        error_messages={"required": _("Enter your name.")},
+    )
+    email = forms.EmailField(
+        label=_("Your email"),
+        max_length=254,
+        help_text=_("We send you a link to confirm your signature."),
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "class": "form-control", "inputmode": "email"}
+        ),
+        error_messages={
+            "required": _("Enter your email address, so you can confirm your signature."),
+            "invalid": _("Enter an email address like name@example.com."),
+        },
+    )
+    zip_code = forms.CharField(
+        label=_("ZIP code"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "postal-code",
+                "inputmode": "numeric",
+                "class": "form-control",
+                "size": 6,
+            }
+        ),
+        error_messages={"required": _("Enter your 5-digit ZIP code.")},
+    )
+    visibility = forms.ChoiceField(
+        label=_("What the sheriff may see"),
+        choices=Visibility.choices,
+        initial=Visibility.COUNTED,
+        widget=forms.RadioSelect,
+    )
+    keep_updated = forms.BooleanField(
+        label=_("Keep me updated about this campaign"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    # Left empty by people (it is hidden); bots fill every field they find.
+    website = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    src = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["max_length"] = _(
+            "Use at most 100 characters for your name."
+        )
+        self.fields["zip_code"].error_messages["max_length"] = _(
+            "Enter your 5-digit ZIP code, for example 77550."
+        )
+        self.fields["visibility"].required = False
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if CONTROL_CHARS.search(name) or not name.isprintable():
+            raise forms.ValidationError(_("Use only letters, spaces and punctuation in your name."))
+        name = " ".join(name.split())
+        if not name:
+            raise forms.ValidationError(_("Enter your name."))
+        return name
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        EmailValidator()(email)
+        return email
+
+    def clean_zip_code(self):
+        value = self.cleaned_data["zip_code"].strip()
+        # ZIP+4 is fine: only the first five digits are kept.
+        if re.fullmatch(r"\d{5}-\d{4}", value):
+            value = value[:5]
+        if not re.fullmatch(r"\d{5}", value, flags=re.ASCII):
+            raise forms.ValidationError(_("Enter your 5-digit ZIP code, for example 77550."))
+        if not zip_is_known(value):
+            raise forms.ValidationError(
+                _("We do not know the ZIP code %(zip)s. Check it and try again."),
+                params={"zip": value},
+            )
+        return value
+
+    def clean_visibility(self):
+        return self.cleaned_data["visibility"] or Visibility.COUNTED
+
+    def clean_src(self):
+        value = self.cleaned_data["src"].strip().lower()
+        return value if SOURCE_RE.fullmatch(value) else ""
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+
+def photo_is_image(upload) -> bool:
+    """Check the content, not the name: Pillow must recognise a photo format."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.verify()
+            fmt = image.format
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+    finally:
+        upload.seek(0)
+    return fmt in PHOTO_FORMATS
+
+
+class DeliveryForm(forms.Form):
+    delivered_on = forms.DateField(
+        label=_("Date of the delivery"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    received_by = forms.CharField(
+        label=_("Who received it"),
+        max_length=200,
+        help_text=_("A name or a role, for example “the front desk deputy”."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+    )
+    photo = forms.FileField(
+        label=_("Photo of the receipt or the delivery (optional)"),
+        required=False,
+        help_text=_("A JPEG or PNG of at most 5 MB. Staff see it; it is never public."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "class": "form-control"}),
+    )
+
+    def clean_delivered_on(self):
+        day = self.cleaned_data["delivered_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The delivery date cannot be in the future."))
+        return day
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if not photo:
+            return None
+        if photo.size > MAX_PHOTO_BYTES:
+            raise forms.ValidationError(_("The photo is larger than 5 MB. Send a smaller one."))
+        if not photo_is_image(photo):
+            raise forms.ValidationError(_("This file is not a photo. Send a JPEG or PNG image."))
+        return photo
+
+
+class InvalidationForm(forms.Form):
+    """Staff: void signatures in bulk. At least one criterion, and always a reason."""
+
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=None, required=False, empty_label=_("Any campaign")
+    )
+    email_domain = forms.CharField(
+        label=_("Email domain"), required=False, max_length=200, help_text="example.com"
+    )
+    since = forms.DateTimeField(label=_("Signed from"), required=False)
+    until = forms.DateTimeField(label=_("Signed before"), required=False)
+    reason = forms.CharField(label=_("Reason (kept)"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        from campaigns.models import Campaign
+
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.order_by("state", "name")
+
+    def clean_email_domain(self):
+        value = self.cleaned_data["email_domain"].strip().lstrip("@").lower()
+        if value and not re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", value):
+            raise forms.ValidationError(_("Enter a domain like example.com."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(k) for k in ("campaign", "email_domain", "since", "until")):
+            raise forms.ValidationError(
+                _("Choose at least one of campaign, email domain or time window.")
+            )
+        return data
+
+
+class ReasonForm(forms.Form):
+    """Staff: the reason for invalidating the signatures selected in the list."""
+
+    reason = forms.CharField(label=_("Reason (kept)"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,37 @@
+"""Remove signers' names and emails from campaigns that ended more than N days ago.
+
+People at risk signed these lists: once a campaign is won, lost or closed, contact details serve
+no purpose. Counts, ZIP codes and statuses stay, so numbers and the ZIP breakdown stay right.
+Schedule it daily (see the README).
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from petitions.services import purge_signatures
+
+
+class Command(BaseCommand):
+    help = "Blank names and emails of signatures on campaigns closed more than --days ago."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=settings.PURGE_AFTER_DAYS,
+            help=f"Days after the outcome date (default {settings.PURGE_AFTER_DAYS}).",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Report without purging.")
+
+    def handle(self, *args, days, dry_run=False, verbosity=1, **options):
+        if days < 0:
+            raise CommandError("--days must be zero or more.")
+        report = purge_signatures(days=days, dry_run=dry_run)
+        verb = "Would purge" if dry_run else "Purged"
+        if verbosity >= 2:
+            for campaign in report.campaigns:
+                self.stdout.write(f"  {campaign} (outcome {campaign.outcome_date})")
+        if verbosity >= 1:
+            self.stdout.write(
+                f"{verb} {report.signatures} signatures in {len(report.campaigns)} campaigns."
+            )

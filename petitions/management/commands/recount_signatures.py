@@ -1,0 +1,45 @@
+"""Recompute every campaign's stored tally from its signature rows and report the drift fixed.
+
+Visitors' counts always come from the rows; the stored tallies (lists, the map) are refreshed by
+a task after each change. Run nightly: if a refresh was ever missed, this finds and fixes it, and
+emails STAFF_NOTIFY_EMAILS so someone looks at why.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.management.base import BaseCommand
+from django.template.loader import render_to_string
+
+from campaigns.models import Campaign
+from petitions.counting import refresh_tallies
+
+BATCH = 500
+
+
+class Command(BaseCommand):
+    help = "Recompute every campaign's signature tally and report any drift it fixed."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report drift without fixing it."
+        )
+
+    def handle(self, *args, dry_run=False, verbosity=1, **options):
+        ids = list(Campaign.objects.order_by("pk").values_list("pk", flat=True))
+        drift = []
+        for start in range(0, len(ids), BATCH):
+            campaigns = Campaign.objects.filter(pk__in=ids[start : start + BATCH])
+            drift += refresh_tallies(campaigns, dry_run=dry_run)
+        verb = "would fix" if dry_run else "fixed"
+        for d in drift:
+            if verbosity >= 1:
+                self.stdout.write(f"Drift {verb}: {d.describe()}")
+        if verbosity >= 1:
+            self.stdout.write(f"Recounted {len(ids)} campaigns; drift {verb} in {len(drift)}.")
+        if drift and not dry_run and settings.STAFF_NOTIFY_EMAILS:
+            context = {"drift": drift}
+            subject = " ".join(
+                render_to_string("petitions/email/recount_drift_subject.txt", context).split()
+            )
+            body = render_to_string("petitions/email/recount_drift.txt", context)
+            EmailMessage(subject, body, to=settings.STAFF_NOTIFY_EMAILS).send()

@@ -1,0 +1,188 @@
+"""Background work for signatures: the signer's emails, tally refreshes and leaders' milestones.
+
+Tasks take ids, never objects. A send that fails (mail server down) is retried later with a
+growing delay; the signature is already committed, so nothing is lost. Logs carry ids only:
+never a signer's name, email or address.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from campaigns.models import Campaign
+
+from . import tokens
+from .models import MilestoneNotice, Signature, SignatureStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """1, 2, 4 … minutes, at most six hours between tries."""
+    return timedelta(minutes=min(2 ** (attempt - 1), 360))
+
+
+def _absolute(name: str, *args) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def _render(template: str, language: str, context: dict) -> tuple[str, str]:
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context)
+    return subject, body
+
+
+def _send(message: EmailMessage, task_obj, attempt: int, **kwargs) -> bool:
+    """Send, or schedule another try; True when the message went out."""
+    try:
+        message.send()
+    except OSError as exc:  # smtplib.SMTPException is an OSError
+        if attempt >= MAX_ATTEMPTS:
+            logger.error("%s gave up after %s attempts (%s)", task_obj.name, attempt, kwargs)
+            return False
+        if not task_obj.get_backend().supports_defer:
+            # The immediate backend (development, tests) would retry in a tight loop.
+            logger.warning(
+                "%s failed (%s) and this task backend cannot retry later (%s)",
+                task_obj.name,
+                type(exc).__name__,
+                kwargs,
+            )
+            return False
+        logger.warning(
+            "%s failed (%s), attempt %s, retrying (%s)",
+            task_obj.name,
+            type(exc).__name__,
+            attempt,
+            kwargs,
+        )
+        task_obj.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(
+            attempt=attempt + 1, **kwargs
+        )
+        return False
+    return True
+
+
+def _signer_links(signature: Signature) -> dict:
+    # Called inside translation.override: the links keep the signer's language (/es/...).
+    campaign = signature.campaign
+    return {
+        "signature": signature,
+        "campaign": campaign,
+        "petition_title": signature.petition_text.title(signature.language),
+        "campaign_url": settings.SITE_URL + campaign.get_absolute_url(),
+        "confirm_url": _absolute("petitions:confirm", tokens.confirm_token(signature.uid)),
+        "withdraw_url": _absolute("petitions:withdraw", tokens.withdraw_token(signature.uid)),
+        "unsubscribe_url": _absolute(
+            "petitions:unsubscribe", tokens.unsubscribe_token(signature.uid)
+        ),
+        "link_days": settings.CONFIRMATION_LINK_MAX_AGE.days,
+    }
+
+
+def _signer_email(signature: Signature, template: str) -> EmailMessage:
+    language = signature.language if signature.language in dict(settings.LANGUAGES) else "en"
+    with translation.override(language):
+        context = _signer_links(signature)
+    subject, body = _render(template, language, context)
+    return EmailMessage(
+        subject,
+        body,
+        to=[signature.email],
+        headers={
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def _signature(signature_id: int) -> Signature | None:
+    return (
+        Signature.objects.select_related("campaign", "petition_text")
+        .filter(pk=signature_id)
+        .exclude(email="")
+        .first()
+    )
+
+
+@task
+def send_confirmation(signature_id: int, attempt: int = 1) -> bool:
+    """The email with the "Confirm my signature" link (a new or still-pending signature)."""
+    signature = _signature(signature_id)
+    if signature is None or signature.status != SignatureStatus.PENDING:
+        return False
+    message = _signer_email(signature, "petitions/email/confirmation")
+    return _send(message, send_confirmation, attempt, signature_id=signature_id)
+
+
+@task
+def send_already_signed(signature_id: int, attempt: int = 1) -> bool:
+    """Someone signed again with a confirmed address: tell its owner, confirm nothing."""
+    signature = _signature(signature_id)
+    if signature is None or signature.status != SignatureStatus.CONFIRMED:
+        return False
+    message = _signer_email(signature, "petitions/email/already_signed")
+    return _send(message, send_already_signed, attempt, signature_id=signature_id)
+
+
+@task
+def after_count_change(campaign_id: int) -> list[int]:
+    """Refresh the campaign's tally (written only if it changed) and note milestones reached.
+
+    Each milestone is recorded once by its unique MilestoneNotice row; the leader gets one email
+    for the highest milestone newly reached.
+    """
+    from .counting import refresh_tallies, tally_for
+
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        return []
+    refresh_tallies([campaign])
+    counted = tally_for(campaign).counted
+    reached = []
+    for threshold in sorted(settings.MILESTONES):
+        if counted < threshold:
+            break
+        try:
+            with transaction.atomic():
+                MilestoneNotice.objects.create(campaign=campaign, threshold=threshold)
+        except IntegrityError:
+            continue
+        reached.append(threshold)
+    if reached:
+        send_milestone.enqueue(campaign_id=campaign_id, threshold=reached[-1])
+    return reached
+
+
+@task
+def send_milestone(campaign_id: int, threshold: int, attempt: int = 1) -> bool:
+    """Tell the campaign's active leader a milestone was reached (counts only, never who)."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    leadership = campaign.leaderships.active().select_related("user").first() if campaign else None
+    if leadership is None:
+        return False
+    language = settings.LANGUAGE_CODE
+    kwargs = {"state": campaign.state.lower(), "slug": campaign.slug}
+    context = {
+        "campaign": campaign,
+        "leadership": leadership,
+        "threshold": threshold,
+        "goal": settings.SIGNATURE_GOAL,
+        "reached_goal": threshold >= settings.SIGNATURE_GOAL,
+        "campaign_url": settings.SITE_URL + campaign.get_absolute_url(),
+        "dashboard_url": settings.SITE_URL + reverse("campaigns:dashboard", kwargs=kwargs),
+        "delivery_url": settings.SITE_URL + reverse("petitions:delivery", kwargs=kwargs),
+    }
+    subject, body = _render("petitions/email/milestone", language, context)
+    message = EmailMessage(subject, body, to=[leadership.user.email])
+    return _send(message, send_milestone, attempt, campaign_id=campaign_id, threshold=threshold)
