@@ -16,6 +16,12 @@ def is_anonymous_visit(request) -> bool:
     )
 
 
+def showed_messages(request) -> bool:
+    # MessageMiddleware clears the messages cookie only after this decorator has run.
+    storage = getattr(request, "_messages", None)
+    return bool(storage is not None and storage.used)
+
+
 def public_page(view):
     """Cache a GET for PUBLIC_CACHE_SECONDS with stale-while-revalidate, for anonymous visitors."""
 
@@ -26,6 +32,7 @@ def public_page(view):
             request.method in ("GET", "HEAD")
             and response.status_code == 200
             and is_anonymous_visit(request)
+            and not showed_messages(request)
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and not response.cookies
         ):
