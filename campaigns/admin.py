@@ -7,10 +7,19 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export import fields as ie_fields
+from import_export import resources
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV
 
 from . import services
+from . import upload as contract_upload
 from .forms import MergeForm, OutcomeForm, ReassignForm
-from .models import Campaign, Leadership, Target, TrainingStep
+from .importing import ImportFileError, parse_contract_file
+from .models import Agency, Campaign, Contract, County, Leadership, Target, TrainingStep
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+IMPORT_SESSION_KEY = "contract_import_token"
 
 # Campaigns, targets, leaders and training (the leader work).
 
@@ -308,3 +317,200 @@ class TrainingStepAdmin(admin.ModelAdmin):
     list_display = ["order", "title_en", "title_es"]
     list_display_links = ["title_en"]
     prepopulated_fields = {"slug": ["title_en"]}
+
+
+# Contracts, agencies and counties (the data staff curate and import).
+
+
+class SpreadsheetSafeResource(resources.ModelResource):
+    """Neutralise cells a spreadsheet would run as a formula (= + - @, tab, CR): prefix with '."""
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            return "'" + value
+        return value
+
+
+class ContractResource(SpreadsheetSafeResource):
+    """The export's columns are the import's, so an exported list imports again unchanged."""
+
+    state = ie_fields.Field(attribute="agency__state", column_name="state")
+    agency = ie_fields.Field(attribute="agency__name", column_name="agency")
+    agency_type = ie_fields.Field(attribute="agency__agency_type", column_name="agency_type")
+    county = ie_fields.Field(attribute="agency__county__name", column_name="county")
+    fips = ie_fields.Field(attribute="agency__county_id", column_name="fips")
+
+    class Meta:
+        model = Contract
+        fields = [
+            "state",
+            "agency",
+            "agency_type",
+            "county",
+            "fips",
+            "model",
+            "signed_date",
+            "expires",
+            "status",
+            "status_changed",
+            "source",
+        ]
+        export_order = fields
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("agency", "agency__county")
+
+
+class ExpiryYearFilter(admin.SimpleListFilter):
+    title = gettext_lazy("expiry year")
+    parameter_name = "expiry_year"
+    NONE = "none"
+
+    def lookups(self, request, model_admin):
+        years = (
+            Contract.objects.exclude(expires=None)
+            .dates("expires", "year", order="DESC")
+            .values_list("expires__year", flat=True)
+        )
+        return [*((str(y), str(y)) for y in years), (self.NONE, gettext_lazy("No end date"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.NONE:
+            return queryset.filter(expires=None)
+        if value and value.isdigit() and len(value) == 4:
+            return queryset.filter(expires__year=int(value))
+        return queryset
+
+
+@admin.register(Contract)
+class ContractAdmin(ExportMixin, admin.ModelAdmin):
+    list_display = ["state", "county", "agency", "model", "signed_date", "expires", "status"]
+    list_filter = [
+        ("agency__state", admin.AllValuesFieldListFilter),
+        "model",
+        "status",
+        ExpiryYearFilter,
+    ]
+    # search_text is folded ("dona ana", "texas"), so a search for a state's name works too.
+    search_fields = ["agency__name", "agency__county__name", "agency__state", "agency__search_text"]
+    list_select_related = ["agency", "agency__county"]
+    autocomplete_fields = ["agency"]
+    readonly_fields = ["created_at", "updated_at"]
+    resource_classes = [ContractResource]
+    export_formats = [CSV]
+    skip_export_form = True  # the Export button downloads the filtered list at once
+    import_export_change_list_template = "admin/campaigns/contract/change_list.html"
+
+    @admin.display(description=gettext_lazy("state"), ordering="agency__state")
+    def state(self, obj):
+        return obj.agency.state
+
+    @admin.display(description=gettext_lazy("county"), ordering="agency__county__name")
+    def county(self, obj):
+        return obj.agency.county.name if obj.agency.county_id else "—"
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="campaigns_contract_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload, preview (a dry run of the import service), confirm (the same, for real)."""
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._import_confirm(request)
+        form = contract_upload.ContractUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            name = form.cleaned_data["file"].name
+            try:
+                rows, problems = parse_contract_file(form.content, name)
+            except ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                report = services.import_contracts(rows, problems=problems, dry_run=True)
+                staged = None
+                if report.ok:
+                    staged = contract_upload.stage(form.content, name)
+                    request.session[IMPORT_SESSION_KEY] = staged.token
+                return self._import_render(
+                    request,
+                    "preview",
+                    report=report,
+                    staged=staged,
+                    name=name,
+                    title=_("Check the import"),
+                )
+        return self._import_render(request, "upload", form=form, title=_("Import contracts"))
+
+    def _import_confirm(self, request):
+        token = request.POST.get("token", "")
+        staged = contract_upload.find(token)
+        if staged is None or request.session.get(IMPORT_SESSION_KEY) != token:
+            self.message_user(
+                request, _("That upload has expired: upload the file again."), messages.ERROR
+            )
+            return redirect("admin:campaigns_contract_import")
+        try:
+            report = contract_upload.run(staged, dry_run=False)
+        except ImportFileError as exc:
+            report = None
+            self.message_user(request, str(exc), messages.ERROR)
+        finally:
+            contract_upload.discard(staged)
+            request.session.pop(IMPORT_SESSION_KEY, None)
+        if report is None:
+            return redirect("admin:campaigns_contract_import")
+        if not report.written:
+            # The data changed since the preview and a row no longer fits: show why, nothing written.
+            return self._import_render(
+                request,
+                "preview",
+                report=report,
+                staged=None,
+                name=staged.name,
+                title=_("Nothing was imported"),
+            )
+        self.message_user(
+            request,
+            _("Imported %(name)s: %(summary)s.")
+            % {"name": staged.name, "summary": report.summary()},
+            messages.SUCCESS,
+        )
+        return redirect("admin:campaigns_contract_changelist")
+
+    def _import_render(self, request, step, *, title, **context):
+        return TemplateResponse(
+            request,
+            f"admin/campaigns/contract/import_{step}.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": title,
+                "max_mb": contract_upload.MAX_BYTES // (1024 * 1024),
+                **context,
+            },
+        )
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "agency_type", "state", "county"]
+    list_filter = ["agency_type", ("state", admin.AllValuesFieldListFilter)]
+    search_fields = ["name", "county__name", "state", "search_text"]
+    list_select_related = ["county"]
+    autocomplete_fields = ["county"]
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["name", "state", "fips"]
+    list_filter = [("state", admin.AllValuesFieldListFilter)]
+    search_fields = ["name", "fips", "state"]

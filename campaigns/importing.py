@@ -63,12 +63,25 @@ class RowProblem:
 
 
 @dataclass
+class RowChange:
+    """A row that creates or updates a contract, for the preview: what, and which fields change."""
+
+    line: int
+    action: str  # "created" or "updated"
+    state: str
+    agency: str
+    model: str
+    fields: list[tuple[str, object, object]] = field(default_factory=list)  # (name, old, new)
+
+
+@dataclass
 class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     rejected: list[RowProblem] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    changes: list[RowChange] = field(default_factory=list)
     campaigns_created: int = 0
     written: bool = False
 

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .geography import county_names, resolve_county
-from .importing import ContractRow, ImportReport, RowProblem, default_status
+from .importing import ContractRow, ImportReport, RowChange, RowProblem, default_status
 from .models import (
     Agency,
     AgencyType,
@@ -174,6 +174,7 @@ def _import(rows: list[ContractRow], report: ImportReport) -> None:
                 )
             )
             report.created += 1
+            report.changes.append(RowChange(row.line, "created", row.state, row.agency, row.model))
             continue
         changes = {
             "signed_date": row.signed_date,
@@ -184,6 +185,16 @@ def _import(rows: list[ContractRow], report: ImportReport) -> None:
             changes["status"] = row.status
         changed = [f for f, v in changes.items() if getattr(contract, f) != v]
         if changed:
+            report.changes.append(
+                RowChange(
+                    row.line,
+                    "updated",
+                    row.state,
+                    row.agency,
+                    row.model,
+                    [(f, getattr(contract, f), changes[f]) for f in changed],
+                )
+            )
             for f in changed:
                 setattr(contract, f, changes[f])
             contract.save(update_fields=[*changed, "updated_at"])
