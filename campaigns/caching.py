@@ -4,9 +4,12 @@ A page is only public when nothing on it belongs to one visitor: no session, no 
 with a CSRF token. Anything else is private and not stored.
 """
 
+import hashlib
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
@@ -22,20 +25,50 @@ def showed_messages(request) -> bool:
     return bool(storage is not None and storage.used)
 
 
+# The largest page kept in the shared cache (a search can list many campaigns).
+SHARED_PAGE_MAX_BYTES = 512 * 1024
+
+
+def shared_page_key(request) -> str | None:
+    """The shared-cache key of a page anyone may get, or None when the request is one visitor's.
+
+    Only a GET with no cookie at all: nothing on such a page can belong to someone (no session, no
+    messages, no language choice, no CSRF cookie). The page differs only by address and language.
+    """
+    if not settings.PAGE_CACHE_SECONDS or request.method != "GET" or request.COOKIES:
+        return None
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    language = getattr(request, "LANGUAGE_CODE", "")
+    return f"public_page:{request.scheme}:{request.get_host()}:{language}:{path}"
+
+
 def public_page(view):
-    """Cache a GET for PUBLIC_CACHE_SECONDS with stale-while-revalidate, for anonymous visitors."""
+    """Cache a GET for PUBLIC_CACHE_SECONDS with stale-while-revalidate, for anonymous visitors.
+
+    The same page is also kept in the shared cache (CACHE_URL) for PAGE_CACHE_SECONDS: at a
+    surge, visitors refreshing a campaign page get it rendered once per few seconds for every
+    app server, as a CDN would serve it, and not once per request.
+    """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        key = shared_page_key(request)
+        if key and (stored := cache.get(key)) is not None:
+            status, content, headers = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
         response = view(request, *args, **kwargs)
-        if (
+        public = (
             request.method in ("GET", "HEAD")
             and response.status_code == 200
             and is_anonymous_visit(request)
             and not showed_messages(request)
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and not response.cookies
-        ):
+        )
+        if public:
             seconds = settings.PUBLIC_CACHE_SECONDS
             patch_cache_control(
                 response, public=True, max_age=seconds, stale_while_revalidate=seconds * 6
@@ -43,6 +76,11 @@ def public_page(view):
         else:
             patch_cache_control(response, private=True, no_store=True)
         patch_vary_headers(response, ["Cookie", "Accept-Language"])
+        small = not response.streaming and len(response.content) <= SHARED_PAGE_MAX_BYTES
+        if public and key and small:
+            headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
+            stored = (response.status_code, response.content, headers)
+            cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
         return response
 
     return wrapper

@@ -262,6 +262,12 @@ CONFIRMATION_LINK_MAX_AGE = timedelta(days=env.int("CONFIRMATION_LINK_DAYS", def
 CLAIM_TRAINING_DEADLINE = timedelta(days=env.int("CLAIM_TRAINING_DAYS", default=14))
 COUNT_CACHE_SECONDS = env.int("COUNT_CACHE_SECONDS", default=5)
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=10)
+# Rendered public pages kept in the shared cache (campaigns/caching.py): on with Redis; off with
+# local memory (development, tests), where each process would keep and show its own copy.
+PAGE_CACHE_SECONDS = env.int(
+    "PAGE_CACHE_SECONDS",
+    default=0 if "locmem" in CACHES["default"]["BACKEND"].lower() else PUBLIC_CACHE_SECONDS,
+)
 PURGE_AFTER_DAYS = env.int("PURGE_AFTER_DAYS", default=90)
 
 LOGGING = {

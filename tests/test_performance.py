@@ -1,0 +1,211 @@
+"""Hot pages stay cheap and cacheable: query counts pinned, Cache-Control right for each kind of page.
+
+The pins are maxima: a page may get cheaper, never silently dearer (an N+1 query shows up as a
+failure here, and the count must not grow with the number of campaigns or signatures).
+"""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import TestCase, override_settings
+
+from petitions.tokens import confirm_token
+from tests.factories import (
+    AgencyFactory,
+    CampaignFactory,
+    ContractFactory,
+    CountyFactory,
+    SignatureFactory,
+    UserFactory,
+)
+
+# Page -> the most queries it may run for an anonymous visitor.
+QUERY_PINS = {
+    "/": 3,
+    "/learn/": 0,
+    "/privacy/": 0,
+    "/search/?q=galveston": 3,
+    "/search/?q=77550": 4,
+    "/search/?q=texas": 3,
+    "/map/": 1,
+    "/campaigns/": 1,
+    "/campaigns/tx/galveston-county/": 7,
+}
+PUBLIC_PAGES = [*QUERY_PINS, "/search/", "/es/", "/es/campaigns/tx/galveston-county/"]
+
+
+def _more_campaigns(n):
+    """Other counties with their contracts, signatures and a second agency each."""
+    for i in range(n):
+        county = CountyFactory(fips=f"48{201 + i:03d}", name=f"Bench {i} County", state="TX")
+        campaign = CampaignFactory(county=county)
+        ContractFactory(agency=AgencyFactory(county=county, name=f"Bench {i} Police"))
+        SignatureFactory.create_batch(3, campaign=campaign)
+
+
+@pytest.fixture
+def galveston(db):
+    campaign = CampaignFactory()
+    SignatureFactory.create_batch(5, campaign=campaign)
+    return campaign
+
+
+@pytest.mark.parametrize("path", list(QUERY_PINS))
+def test_public_page_runs_at_most_its_pinned_queries(
+    client, galveston, path, django_assert_max_num_queries
+):
+    client.get(path)  # per-process caches (map drawing, ZIP data) warm, as on a live server
+    cache.clear()
+    with django_assert_max_num_queries(QUERY_PINS[path]):
+        response = client.get(path)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", list(QUERY_PINS))
+def test_queries_do_not_grow_with_campaigns_or_signatures(
+    client, galveston, path, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)
+    cache.clear()
+    with CaptureQueriesContext(connection) as few:
+        client.get(path)
+    before = len(few)  # read now: every request clears the connection's query log
+    _more_campaigns(6)
+    SignatureFactory.create_batch(20, campaign=galveston)
+    client.get(path)
+    cache.clear()
+    with django_assert_num_queries(before):
+        client.get(path)
+
+
+def _cache_control(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part}
+
+
+def _is_public(response) -> bool:
+    cc = _cache_control(response)
+    return "public" in cc
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_page_is_publicly_cacheable_for_an_anonymous_visitor(client, galveston, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    cc = _cache_control(response)
+    assert "public" in cc
+    assert re.fullmatch(r"max-age=\d+", next(p for p in cc if p.startswith("max-age")))
+    assert any(p.startswith("stale-while-revalidate=") for p in cc)
+    assert "Cookie" in response["Vary"]
+    assert not response.cookies, "a public response must set no cookie"
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/campaigns/tx/galveston-county/", "/search/?q=77550"])
+def test_public_page_is_private_for_a_signed_in_person(client, galveston, path):
+    client.force_login(UserFactory())
+    response = client.get(path)
+    assert {"private", "no-store"} <= _cache_control(response)
+
+
+def test_count_is_publicly_cacheable_for_a_few_seconds(client, galveston):
+    response = client.get(galveston.get_absolute_url() + "count/")
+    assert response.status_code == 200
+    assert "public" in _cache_control(response)
+    assert response.json()["counted"] == 5
+
+
+def _never_stored(response):
+    cc = _cache_control(response)
+    assert "no-store" in cc or "private" in cc, response.get("Cache-Control")
+    assert "public" not in cc
+
+
+def test_login_and_signup_forms_are_never_stored(client, db):
+    for path in ("/accounts/login/", "/accounts/signup/"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "csrfmiddlewaretoken" in response.content.decode()
+        _never_stored(response)
+
+
+def test_confirmation_page_is_never_stored(client, galveston):
+    pending = SignatureFactory(campaign=galveston, status="pending", confirmed_at=None)
+    response = client.get(f"/confirm/{confirm_token(pending.uid)}/")
+    assert response.status_code == 200
+    _never_stored(response)
+
+
+def test_leader_dashboard_and_admin_are_never_stored(client, db):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for path in ("/my-campaigns/", "/admin/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        _never_stored(response)
+
+
+def test_thank_you_after_confirming_is_not_served_publicly(client, galveston):
+    pending = SignatureFactory(campaign=galveston, status="pending", confirmed_at=None)
+    token = confirm_token(pending.uid)
+    page = client.get(f"/confirm/{token}/")
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"/confirm/{token}/", {"csrfmiddlewaretoken": csrf.group(1)})
+    assert response.status_code == 302
+    thanks = client.get(response["Location"])
+    assert "Thank you" in thanks.content.decode()
+    _never_stored(thanks)
+
+
+# The shared page cache (on in production with Redis; off with the tests' local-memory cache).
+
+
+@override_settings(PAGE_CACHE_SECONDS=10)
+def test_a_surge_of_anonymous_visitors_renders_the_campaign_page_once(
+    client, galveston, django_assert_num_queries
+):
+    path = galveston.get_absolute_url()
+    first = client.get(path)
+    with django_assert_num_queries(0):
+        again = client.get(path)
+    assert again.content == first.content
+    assert "public" in _cache_control(again)
+
+
+@override_settings(PAGE_CACHE_SECONDS=10)
+def test_shared_page_cache_keeps_languages_and_queries_apart(client, galveston):
+    english = client.get(galveston.get_absolute_url())
+    spanish = client.get("/es" + galveston.get_absolute_url())
+    assert english.content != spanish.content
+    assert 'lang="es"' in spanish.content.decode()
+    zip_search = client.get("/search/?q=77550").content
+    text_search = client.get("/search/?q=nowhere-at-all").content
+    assert zip_search != text_search
+
+
+@override_settings(PAGE_CACHE_SECONDS=10)
+def test_a_visitor_with_cookies_is_never_served_the_shared_copy(
+    client, galveston, django_assert_max_num_queries
+):
+    path = galveston.get_absolute_url()
+    client.get(path)
+    client.cookies["messages"] = "anything"
+    with django_assert_max_num_queries(QUERY_PINS["/campaigns/tx/galveston-county/"]) as ctx:
+        client.get(path)
+    assert len(ctx.captured_queries) > 0
+
+
+@override_settings(PAGE_CACHE_SECONDS=10)
+def test_a_signed_in_persons_page_is_never_stored_for_others(client, galveston):
+    leader = UserFactory()
+    client.force_login(leader)
+    mine = client.get("/")
+    client.logout()
+    client.cookies.clear()
+    theirs = client.get("/")
+    assert "private" in _cache_control(mine)
+    assert "public" in _cache_control(theirs)
+    assert leader.email not in theirs.content.decode()
