@@ -5,6 +5,7 @@ with a CSRF token. Anything else is private and not stored.
 """
 
 import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -53,34 +54,50 @@ def public_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         key = shared_page_key(request)
+        renewing = None
         if key and (stored := cache.get(key)) is not None:
-            status, content, headers = stored
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            return response
-        response = view(request, *args, **kwargs)
-        public = (
-            request.method in ("GET", "HEAD")
-            and response.status_code == 200
-            and is_anonymous_visit(request)
-            and not showed_messages(request)
-            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-            and not response.cookies
-        )
-        if public:
-            seconds = settings.PUBLIC_CACHE_SECONDS
-            patch_cache_control(
-                response, public=True, max_age=seconds, stale_while_revalidate=seconds * 6
-            )
-        else:
-            patch_cache_control(response, private=True, no_store=True)
-        patch_vary_headers(response, ["Cookie", "Accept-Language"])
-        small = not response.streaming and len(response.content) <= SHARED_PAGE_MAX_BYTES
-        if public and key and small:
-            headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
-            stored = (response.status_code, response.content, headers)
-            cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
-        return response
+            fresh_until, status, content, headers = stored
+            # Stale: one request renders it again, the others keep getting the stale copy (what
+            # stale-while-revalidate lets a CDN do), so an expiry never stampedes the workers.
+            if time.time() < fresh_until or not cache.add(key + ":renewing", 1, 30):
+                response = HttpResponse(content, status=status)
+                for name, value in headers:
+                    response[name] = value
+                return response
+            renewing = key + ":renewing"
+        try:
+            return _render_public(view, request, key, *args, **kwargs)
+        finally:
+            if renewing:
+                cache.delete(renewing)
 
     return wrapper
+
+
+def _render_public(view, request, key, *args, **kwargs):
+    response = view(request, *args, **kwargs)
+    public = (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and is_anonymous_visit(request)
+        and not showed_messages(request)
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not response.cookies
+    )
+    if public:
+        seconds = settings.PUBLIC_CACHE_SECONDS
+        patch_cache_control(
+            response, public=True, max_age=seconds, stale_while_revalidate=seconds * 6
+        )
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    small = not response.streaming and len(response.content) <= SHARED_PAGE_MAX_BYTES
+    if public and key and small:
+        headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
+        fresh_until = time.time() + settings.PAGE_CACHE_SECONDS
+        stored = (fresh_until, response.status_code, response.content, headers)
+        cache.set(key, stored, settings.PAGE_CACHE_SECONDS * 6)
+    elif key:
+        cache.delete(key)  # no longer public (moved, closed): never serve the old copy again
+    return response

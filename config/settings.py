@@ -104,6 +104,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Local memory by default; Redis in production (shared by every app server: rate limits live here).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://end287g")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"  # same backend, one client reused
 
 # Sessions in the database (shared by every app server), read through the cache.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

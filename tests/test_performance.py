@@ -209,3 +209,26 @@ def test_a_signed_in_persons_page_is_never_stored_for_others(client, galveston):
     assert "private" in _cache_control(mine)
     assert "public" in _cache_control(theirs)
     assert leader.email not in theirs.content.decode()
+
+
+@override_settings(PAGE_CACHE_SECONDS=10)
+def test_a_stale_page_is_served_while_one_request_renders_it_again(
+    client, galveston, django_assert_num_queries
+):
+    from django.test import RequestFactory
+
+    from campaigns.caching import shared_page_key
+
+    path = galveston.get_absolute_url()
+    client.get(path)
+    request = RequestFactory().get(path)
+    request.LANGUAGE_CODE = "en"
+    key = shared_page_key(request)
+    _fresh_until, *page = cache.get(key)
+    cache.set(key, (0, *page), 60)  # expired, still stored
+    cache.add(key + ":renewing", 1, 30)  # another request is rendering it
+    with django_assert_num_queries(0):
+        assert client.get(path).status_code == 200
+    cache.delete(key + ":renewing")
+    assert client.get(path).status_code == 200
+    assert cache.get(key)[0] > 0  # rendered again, fresh
