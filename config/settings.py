@@ -271,6 +271,8 @@ PAGE_CACHE_SECONDS = env.int(
     default=0 if "locmem" in CACHES["default"]["BACKEND"].lower() else PUBLIC_CACHE_SECONDS,
 )
 PURGE_AFTER_DAYS = env.int("PURGE_AFTER_DAYS", default=90)
+# A signing table (the leader's phone taking in-person signatures) closes by itself after this.
+SIGNING_TABLE_MINUTES = env.int("SIGNING_TABLE_MINUTES", default=120)
 
 LOGGING = {
     "version": 1,

@@ -164,12 +164,21 @@ class PaperBatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The invalidation a rejection made: accepting the batch again counts exactly those rows again.
+    rejection = models.ForeignKey(
+        "Invalidation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("paper batch")
         verbose_name_plural = _("paper batches")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PaperBatchStatus.values), name="paper_batch_status_valid"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.campaign} – {self.created_at:%Y-%m-%d}"
@@ -202,6 +211,13 @@ class SignatureQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=SignatureStatus.PENDING)
 
+    def repeats_to_check(self):
+        """Paper and signing-table entries that look like someone who already signed, held back
+        from the count until the leader says whether it is a different person."""
+        return self.filter(status=SignatureStatus.PENDING, possible_duplicate=True).exclude(
+            method=SignatureMethod.ONLINE
+        )
+
 
 class Signature(models.Model):
     """One person's signature on one campaign's petition.
@@ -215,6 +231,8 @@ class Signature(models.Model):
     petition_text = models.ForeignKey(PetitionText, on_delete=models.PROTECT, related_name="+")
     language = models.CharField(_("language"), max_length=5, default="en")
     name = models.CharField(_("name"), max_length=100)
+    # The name folded (case, accents, spaces): same name and ZIP in one campaign may be a repeat.
+    name_key = models.CharField(max_length=200, blank=True, editable=False)
     # Blank once purged, and for paper signatures that gave none.
     email = models.EmailField(_("email"), max_length=254, blank=True)
     # The email normalized (case, gmail dots, +tags): one signature per person per campaign.
@@ -239,10 +257,14 @@ class Signature(models.Model):
     )
     # The share channel that brought the signer (?src=whatsapp), for the leader's dashboard.
     source = models.CharField(_("channel"), max_length=20, blank=True)
-    # Same name and ZIP as another signature in this campaign: the leader confirms it is not a repeat.
+    # Same folded name and ZIP as another signature in this campaign. Online, only a note; on paper
+    # or at a signing table the row waits (pending) until the leader says it is a different person.
     possible_duplicate = models.BooleanField(default=False)
     paper_batch = models.ForeignKey(
         PaperBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="signatures"
+    )
+    signing_table = models.ForeignKey(
+        "SigningTable", null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
     )
     invalidation = models.ForeignKey(
         Invalidation, null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
@@ -286,6 +308,7 @@ class Signature(models.Model):
                 name="signature_count_idx",
             ),
             models.Index(fields=["campaign", "created_at"], name="signature_recent_idx"),
+            models.Index(fields=["campaign", "zip_code", "name_key"], name="signature_twin_idx"),
         ]
 
     def __str__(self):
@@ -388,14 +411,38 @@ class ExportAudit(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.description}"
 
 
+class SigningTableQuerySet(models.QuerySet):
+    def open(self, now=None):
+        return self.filter(ended_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
 class SigningTable(models.Model):
-    """A signing-table session: the leader's own device taking in-person signatures for a while."""
+    """A signing-table session: the leader's own device taking in-person signatures for a while.
+
+    It ends when the leader closes it or at expires_at (SIGNING_TABLE_MINUTES after it opened), so
+    a phone forgotten on a table, or a leader who stepped down, takes no more signatures.
+    """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="signing_tables")
     leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     started_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SigningTableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signing table")
+        verbose_name_plural = _("signing tables")
+        ordering = ["-started_at"]
+        constraints = [
+            # Opening a table ends the campaign's previous one: at most one is not ended.
+            models.UniqueConstraint(
+                fields=["campaign"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_signing_table_per_campaign",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.campaign} {self.started_at:%Y-%m-%d %H:%M}"

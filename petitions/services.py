@@ -1,4 +1,5 @@
-"""Petition texts, signing, confirming, withdrawing, invalidating, delivering and purging.
+"""Petition texts, signing (online, on paper, at a signing table), confirming, withdrawing,
+invalidating, reviewing paper batches, delivering and purging.
 
 Each use case is one function that owns its transaction and locks; emails and tally refreshes are
 enqueued after commit, so a failed send never takes a signature with it.
@@ -11,25 +12,31 @@ from datetime import timedelta
 from enum import StrEnum
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.geography import county_for_zip
 from campaigns.models import Campaign, CampaignStatus, TargetRole
+from campaigns.text import fold
 
 from . import defaults, tasks, tokens
 from .counting import forget_tally
 from .models import (
     Delivery,
     Invalidation,
+    PaperBatch,
+    PaperBatchStatus,
     PetitionTemplate,
     PetitionText,
     PetitionTextStatus,
     Signature,
     SignatureMethod,
     SignatureStatus,
+    SigningTable,
     SiteSettings,
 )
 
@@ -55,6 +62,26 @@ class SignatureNotActive(PetitionError):
 
 class DeliveryNotReady(PetitionError):
     message = _("The delivery kit opens when the petition reaches its goal.")
+
+
+class NotTheLeader(PetitionError):
+    message = _("Only the campaign's leader can gather signatures for it.")
+
+
+class NotAttested(PetitionError):
+    message = _("Confirm that each person on the sheet signed it in person.")
+
+
+class SigningTableClosed(PetitionError):
+    message = _("The signing table is closed. Open it again from your dashboard to keep going.")
+
+
+class AlreadyChecked(PetitionError):
+    message = _("This signature was already checked.")
+
+
+class ReasonRequired(PetitionError):
+    message = _("A reason is required.")
 
 
 LinkExpired = tokens.LinkExpired
@@ -185,6 +212,16 @@ def normalize_email(email: str) -> str:
     return f"{base}@{domain}"
 
 
+def name_key(name: str) -> str:
+    """The name as repeats are compared: "José  LÓPEZ" and "jose lopez" are the same."""
+    return fold(name)[:200]
+
+
+def _county_resident(campaign: Campaign, zip_code: str) -> bool:
+    place = county_for_zip(zip_code)
+    return bool(place and campaign.county_id and place[0] == campaign.county_id)
+
+
 def signing_closed_reason(campaign: Campaign, site: SiteSettings | None = None):
     """Why this campaign takes no signatures now, or None when it does."""
     site = site or SiteSettings.load()
@@ -229,15 +266,14 @@ def sign_petition(
     if petition is None:
         raise SigningClosed
     email_key = normalize_email(email)
-    place = county_for_zip(zip_code)
-    resident = bool(place and campaign.county_id and place[0] == campaign.county_id)
     fields = {
         "petition_text": petition,
         "language": language,
         "name": name,
+        "name_key": name_key(name),
         "email": email.strip(),
         "zip_code": zip_code,
-        "county_resident": resident,
+        "county_resident": _county_resident(campaign, zip_code),
         "visibility": visibility,
         "keep_updated": keep_updated,
         "source": source,
@@ -296,21 +332,336 @@ def _restart(signature: Signature, fields: dict) -> None:
     signature.save()
 
 
+def _has_twin(campaign_id: int, zip_code: str, key: str, *, exclude_pk=None) -> bool:
+    """Another live signature in this campaign with the same folded name and ZIP (the one rule)."""
+    if not key:
+        return False
+    twins = Signature.objects.filter(campaign_id=campaign_id, zip_code=zip_code, name_key=key)
+    if exclude_pk is not None:
+        twins = twins.exclude(pk=exclude_pk)
+    return twins.exclude(
+        status__in=[SignatureStatus.WITHDRAWN, SignatureStatus.INVALIDATED]
+    ).exists()
+
+
 def _flag_possible_duplicate(signature: Signature) -> None:
     """Same name and ZIP under another address: the leader may want to check it is not a repeat."""
-    twin = (
-        Signature.objects.filter(
-            campaign_id=signature.campaign_id,
-            zip_code=signature.zip_code,
-            name__iexact=signature.name,
-        )
-        .exclude(pk=signature.pk)
-        .exclude(status__in=[SignatureStatus.WITHDRAWN, SignatureStatus.INVALIDATED])
-        .exists()
+    twin = _has_twin(
+        signature.campaign_id, signature.zip_code, signature.name_key, exclude_pk=signature.pk
     )
     if twin and not signature.possible_duplicate:
         signature.possible_duplicate = True
         signature.save(update_fields=["possible_duplicate"])
+
+
+# In person: paper sheets and the signing table ------------------------------------------------
+
+
+@dataclass
+class PaperRow:
+    """One line of a paper sign-up sheet as the leader typed it."""
+
+    name: str
+    zip_code: str
+    visibility: str
+
+
+def _lock_campaign_for(campaign: Campaign, user) -> Campaign:
+    """The campaign locked for its active leader (anyone else: NotTheLeader).
+
+    The lock keeps two entries from both missing each other's repeat. FOR NO KEY UPDATE: online
+    signatures (their foreign key takes FOR KEY SHARE) are not blocked by it.
+    """
+    campaign = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
+    if user is None or not campaign.leaderships.active().filter(user=user).exists():
+        raise NotTheLeader
+    return campaign
+
+
+def _lock_for_leader(campaign: Campaign, user) -> tuple[Campaign, PetitionText]:
+    """As above, and the campaign must take signatures: the petition they sign."""
+    campaign = _lock_campaign_for(campaign, user)
+    reason = signing_closed_reason(campaign)
+    if reason:
+        raise SigningClosed(reason)
+    petition = current_petition(campaign)
+    if petition is None:
+        raise SigningClosed
+    return campaign, petition
+
+
+def _signed_in_person(
+    campaign: Campaign,
+    petition: PetitionText,
+    *,
+    method: str,
+    name: str,
+    zip_code: str,
+    visibility: str,
+    language: str,
+    email: str = "",
+    paper_batch: PaperBatch | None = None,
+    signing_table: SigningTable | None = None,
+) -> Signature:
+    """A signature the leader witnessed: confirmed at once, no email needed.
+
+    One that looks like a repeat (same folded name and ZIP, or a mailbox that already signed) is
+    kept, pending, for the leader to confirm: never dropped, never counted twice unseen.
+    """
+    key = name_key(name)
+    email = email.strip()
+    email_key = normalize_email(email) if email else ""
+    twin = _has_twin(campaign.pk, zip_code, key)
+    if email_key and Signature.objects.filter(campaign=campaign, email_key=email_key).exists():
+        # One signature per mailbox: keep this one without the address, for the leader to check.
+        email = email_key = ""
+        twin = True
+    now = timezone.now()
+    signature = Signature(
+        campaign=campaign,
+        petition_text=petition,
+        language=language,
+        name=name,
+        name_key=key,
+        email=email,
+        email_key=email_key,
+        zip_code=zip_code,
+        county_resident=_county_resident(campaign, zip_code),
+        visibility=visibility,
+        keep_updated=bool(email),
+        method=method,
+        paper_batch=paper_batch,
+        signing_table=signing_table,
+        possible_duplicate=twin,
+        status=SignatureStatus.PENDING if twin else SignatureStatus.CONFIRMED,
+        confirmed_at=None if twin else now,
+        created_at=now,
+    )
+    try:
+        with transaction.atomic():
+            signature.save()
+    except IntegrityError:
+        # The same mailbox signed online at this very moment: as above, keep it without the address.
+        signature.pk = None
+        signature.email = signature.email_key = ""
+        signature.keep_updated = False
+        signature.possible_duplicate = True
+        signature.status = SignatureStatus.PENDING
+        signature.confirmed_at = None
+        signature.save()
+    return signature
+
+
+def enter_paper_batch(
+    campaign: Campaign,
+    *,
+    user,
+    rows: list[PaperRow],
+    attested: bool,
+    language: str = "en",
+    photo=None,
+) -> PaperBatch:
+    """The leader types in a paper sheet: its rows count at once as "signed on paper".
+
+    Staff may review the batch later and reject it (its signatures stop counting) or accept it.
+    """
+    if not attested:
+        raise NotAttested
+    if not rows:
+        raise PetitionError(_("Enter at least one signature from the sheet."))
+    with transaction.atomic():
+        campaign, petition = _lock_for_leader(campaign, user)
+        batch = PaperBatch(campaign=campaign, entered_by=user, attested=True)
+        if photo:
+            batch.photo = photo
+        batch.save()
+        for row in rows:
+            _signed_in_person(
+                campaign,
+                petition,
+                method=SignatureMethod.PAPER,
+                name=row.name,
+                zip_code=row.zip_code,
+                visibility=row.visibility,
+                language=language,
+                paper_batch=batch,
+            )
+        _counts_changed(campaign.pk)
+    return batch
+
+
+def _review(batch: PaperBatch, *, status: str, reason: str, user) -> PaperBatch:
+    batch.status = status
+    batch.reason = reason
+    batch.reviewed_by = user
+    batch.reviewed_at = timezone.now()
+    batch.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "rejection"])
+    return batch
+
+
+def reject_paper_batch(batch: PaperBatch, *, reason: str, user) -> bool:
+    """Staff reject a sheet: its signatures are invalidated with the reason and stop counting."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired
+    with transaction.atomic():
+        batch = PaperBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status == PaperBatchStatus.REJECTED:
+            return False
+        live = batch.signatures.select_for_update().filter(
+            status__in=[SignatureStatus.PENDING, SignatureStatus.CONFIRMED]
+        )
+        ids = list(live.values_list("pk", flat=True))
+        batch.rejection = Invalidation.objects.create(
+            reason=reason,
+            criteria=f"paper batch #{batch.pk} rejected",
+            signatures_affected=len(ids),
+            created_by=user,
+        )
+        Signature.objects.filter(pk__in=ids).update(
+            status=SignatureStatus.INVALIDATED, invalidation=batch.rejection
+        )
+        _review(batch, status=PaperBatchStatus.REJECTED, reason=reason, user=user)
+        _counts_changed(batch.campaign_id)
+    return True
+
+
+def accept_paper_batch(batch: PaperBatch, *, reason: str, user) -> bool:
+    """Staff accept a sheet. One rejected before counts again: exactly the rows its rejection
+    voided, each back to where it was (confirmed, or waiting for the leader's repeat check)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired
+    with transaction.atomic():
+        batch = PaperBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status == PaperBatchStatus.ACCEPTED:
+            return False
+        if batch.rejection_id:
+            voided = batch.signatures.select_for_update().filter(
+                status=SignatureStatus.INVALIDATED, invalidation_id=batch.rejection_id
+            )
+            voided.filter(confirmed_at__isnull=False).update(
+                status=SignatureStatus.CONFIRMED, invalidation=None
+            )
+            voided.filter(confirmed_at__isnull=True).update(
+                status=SignatureStatus.PENDING, invalidation=None
+            )
+            batch.rejection = None
+        _review(batch, status=PaperBatchStatus.ACCEPTED, reason=reason, user=user)
+        _counts_changed(batch.campaign_id)
+    return True
+
+
+def open_signing_table(campaign: Campaign, *, user) -> SigningTable:
+    """The leader's device takes in-person signatures until closed or SIGNING_TABLE_MINUTES pass.
+
+    The leader's table already open is kept (a second tap changes nothing); any other, or one
+    past its time, is ended first.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        campaign, _petition = _lock_for_leader(campaign, user)
+        current = SigningTable.objects.open(now).filter(campaign=campaign, leader=user).first()
+        if current is not None:
+            return current
+        SigningTable.objects.filter(campaign=campaign, ended_at__isnull=True).update(
+            ended_at=Least("expires_at", Value(now))
+        )
+        return SigningTable.objects.create(
+            campaign=campaign,
+            leader=user,
+            started_at=now,
+            expires_at=now + timedelta(minutes=settings.SIGNING_TABLE_MINUTES),
+        )
+
+
+def close_signing_table(table: SigningTable) -> SigningTable:
+    """End the table now (or when it ran out, if that came first); closing twice changes nothing."""
+    with transaction.atomic():
+        table = SigningTable.objects.select_for_update().get(pk=table.pk)
+        if table.ended_at is None:
+            table.ended_at = min(timezone.now(), table.expires_at)
+            table.save(update_fields=["ended_at"])
+    return table
+
+
+def sign_at_table(
+    campaign: Campaign,
+    *,
+    user,
+    name: str,
+    zip_code: str,
+    visibility: str,
+    email: str = "",
+    language: str = "en",
+) -> Signature:
+    """One person signs on the leader's device: "signed in person with the leader", counted at once.
+
+    No confirmation email (the leader is there); an email given is only for campaign updates.
+    """
+    with transaction.atomic():
+        campaign, petition = _lock_for_leader(campaign, user)
+        table = (
+            SigningTable.objects.select_for_update()
+            .open()
+            .filter(campaign=campaign, leader=user)
+            .first()
+        )
+        if table is None:
+            raise SigningTableClosed
+        signature = _signed_in_person(
+            campaign,
+            petition,
+            method=SignatureMethod.IN_PERSON,
+            name=name,
+            zip_code=zip_code,
+            visibility=visibility,
+            language=language,
+            email=email,
+            signing_table=table,
+        )
+        _counts_changed(campaign.pk)
+    return signature
+
+
+def _repeat_to_check(campaign: Campaign, signature_id: int, user) -> Signature:
+    _lock_campaign_for(campaign, user)
+    signature = (
+        Signature.objects.select_for_update()
+        .filter(pk=signature_id, campaign=campaign)
+        .exclude(method=SignatureMethod.ONLINE)
+        .first()
+    )
+    if signature is None or signature.status != SignatureStatus.PENDING:
+        raise AlreadyChecked
+    return signature
+
+
+def count_possible_repeat(campaign: Campaign, signature_id: int, *, user) -> Signature:
+    """The leader says a flagged entry is a different person: it counts from now."""
+    with transaction.atomic():
+        signature = _repeat_to_check(campaign, signature_id, user)
+        signature.status = SignatureStatus.CONFIRMED
+        signature.confirmed_at = timezone.now()
+        signature.save(update_fields=["status", "confirmed_at"])
+        _counts_changed(campaign.pk)
+    return signature
+
+
+def remove_possible_repeat(campaign: Campaign, signature_id: int, *, user) -> Signature:
+    """The leader says a flagged entry is someone who had already signed: it never counts."""
+    with transaction.atomic():
+        signature = _repeat_to_check(campaign, signature_id, user)
+        invalidation = Invalidation.objects.create(
+            reason="The leader found the same person had already signed.",
+            criteria=f"signature #{signature.pk}, checked by the campaign's leader",
+            signatures_affected=1,
+            created_by=user,
+        )
+        signature.status = SignatureStatus.INVALIDATED
+        signature.invalidation = invalidation
+        signature.save(update_fields=["status", "invalidation"])
+    return signature
 
 
 # The links in the emails --------------------------------------------------------------------
@@ -516,5 +867,5 @@ def purge_signatures(*, days: int, dry_run: bool = False, now=None) -> PurgeRepo
     if dry_run:
         return PurgeReport(campaigns, targets.count())
     with transaction.atomic():
-        count = targets.update(name="", email="", email_key="", purged_at=now)
+        count = targets.update(name="", name_key="", email="", email_key="", purged_at=now)
     return PurgeReport(campaigns, count)
