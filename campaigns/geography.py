@@ -50,23 +50,36 @@ def resolve_county(name: str, state: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+@cache
+def _zip_index() -> dict[str, tuple[str, str] | None]:
+    """Every known 5-digit ZIP -> (fips, state) of its county, or None when no county resolves.
+
+    zipcodes.matching() scans all 42,000 ZIPs on each call (20 ms): at a signing surge that was
+    most of a signature's cost. One pass here (~0.5 s, once per process; gunicorn builds it
+    before forking, see config/wsgi.py) turns every later lookup into a dict access.
+    """
+    index: dict[str, tuple[str, str] | None] = {}
+    for entry in zipcodes.list_all():
+        code = entry.get("zip_code", "")
+        if index.get(code):
+            continue
+        fips, _alias = resolve_county(entry.get("county", ""), entry.get("state", ""))
+        index[code] = (fips, entry["state"]) if fips else None
+    return index
+
+
 def county_for_zip(zip_code: str) -> tuple[str, str] | None:
     """(fips, state) of the county a 5-digit ZIP code lies in, or None for an unknown ZIP."""
-    if not (len(zip_code) == 5 and zip_code.isascii() and zip_code.isdigit()):
+    if not isinstance(zip_code, str):
         return None
-    try:
-        matches = zipcodes.matching(zip_code)
-    except (ValueError, TypeError):
-        return None
-    for match in matches:
-        fips, _alias = resolve_county(match.get("county", ""), match.get("state", ""))
-        if fips:
-            return fips, match["state"]
-    return None
+    return _zip_index().get(zip_code)
 
 
 def zip_is_known(zip_code: str) -> bool:
-    try:
-        return bool(zipcodes.matching(zip_code))
-    except (ValueError, TypeError):
-        return False
+    return isinstance(zip_code, str) and zip_code in _zip_index()
+
+
+def warm_up() -> None:
+    """Build the lookup tables now (before gunicorn forks), not on a visitor's request."""
+    _zip_index()
+    county_names()
