@@ -2,7 +2,7 @@
 # Stage 1 installs the pinned lock (hashes checked), compiles the Spanish catalog and collects
 # static files; stage 2 copies the result, runs as a non-root user and serves with gunicorn.
 # The same image runs every process of the Procfile (web, worker, release).
-FROM python:3.13-slim AS build
+FROM python:3.12-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN apt-get update && apt-get install -y --no-install-recommends gettext \
     && rm -rf /var/lib/apt/lists/*
@@ -16,7 +16,7 @@ ENV SECRET_KEY=build-only-not-a-secret DEBUG=false
 RUN /opt/venv/bin/python manage.py compilemessages --ignore=.venv
 RUN /opt/venv/bin/python manage.py collectstatic --no-input
 
-FROM python:3.13-slim
+FROM python:3.12-slim
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
