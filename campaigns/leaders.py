@@ -18,12 +18,18 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from config.ratelimit import client_key
+from config.views import rate_limited
 
 from . import services
 from .forms import CommitmentForm, DeliveryPlanForm, PetitionTextForm
 from .models import Campaign, CampaignStatus, TrainingCompletion, TrainingStep
 from .progress import checklist, next_milestone, signature_count, signatures_by_channel
 from .tools import SHARE_SIZES, flyer_pdf, share_image, toolkit
+
+CLAIM_RATE = "10/m"
 
 
 def _campaign(state: str, slug: str) -> Campaign:
@@ -94,6 +100,10 @@ def claim(request, state, slug):
         )
         return _taken(request, campaign, refusal.message, status=status)
 
+    if request.method == "POST" and is_ratelimited(
+        request, group="campaigns.claim", key=client_key, rate=CLAIM_RATE, increment=True
+    ):
+        return rate_limited(request)
     form = CommitmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -32,5 +32,7 @@ urlpatterns += i18n_patterns(
 if settings.BENCH_CEILING:
     urlpatterns += [path("", include("config.bench_views"))]
 
+# allauth's rate limits (login, sign-up, password reset) answer with the same 429 page as ours.
+handler429 = "config.views.rate_limited"
 handler404 = "config.views.not_found"
 handler500 = "config.views.server_error"
