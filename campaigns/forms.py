@@ -27,6 +27,12 @@ class CommitmentForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"autocomplete": "nickname", "class": "form-control"}),
     )
+    # Left empty by people (it is hidden); bots fill every field they find.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,6 +54,19 @@ class CommitmentForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Enter the name to show on the campaign page."))
         return name
+
+    def clean_website(self):
+        # The person is logged in, so there is no one to fool: say plainly what went wrong (a
+        # browser's autofill can fill a hidden field too) rather than fake a success.
+        if self.cleaned_data["website"].strip():
+            raise forms.ValidationError(
+                _("Leave the hidden field “Leave this field empty” empty, then send again.")
+            )
+        return ""
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website", "").strip())
 
 
 class DeliveryPlanForm(forms.Form):

@@ -128,6 +128,7 @@ def claim(request, state, slug):
             "form": form,
             "training_days": settings.CLAIM_TRAINING_DEADLINE.days,
         },
+        status=400 if form.is_bot else 200,
     )
 
 
