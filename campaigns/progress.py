@@ -21,23 +21,29 @@ CHANNELS = {
 }
 
 
-def signature_count(campaign: Campaign) -> int:
-    """The confirmed signatures that count toward the goal.
+def milestones() -> list[int]:
+    """The counts a leader is told about and checks off: MILESTONES, always ending at the goal.
 
-    The only place leader pages read the count. Fallback until petitions provides its count
-    function: confirmed signature rows, counted directly.
+    One place for the rule: the milestone emails (petitions.tasks) and the dashboard's checklist
+    read it, so a goal changed in settings moves both.
     """
-    from petitions.models import Signature
+    goal = settings.SIGNATURE_GOAL
+    return sorted({*(m for m in settings.MILESTONES if m < goal), goal})
 
-    return Signature.objects.filter(campaign=campaign, status="confirmed").count()
+
+def signature_count(campaign: Campaign) -> int:
+    """The count toward the goal as every page shows it (petitions.counting holds the rule)."""
+    from petitions.counting import tally_for
+
+    return tally_for(campaign).counted
 
 
 def signatures_by_channel(campaign: Campaign) -> list[tuple[str, int]]:
     """Confirmed signatures per share channel: counts only, never who signed."""
-    from petitions.models import Signature
+    from petitions.models import Signature, SignatureStatus
 
     rows = (
-        Signature.objects.filter(campaign=campaign, status="confirmed")
+        Signature.objects.filter(campaign=campaign, status=SignatureStatus.CONFIRMED)
         .values("source")
         .annotate(n=Count("id"))
         .order_by("-n", "source")
@@ -56,8 +62,7 @@ def signatures_by_channel(campaign: Campaign) -> list[tuple[str, int]]:
 
 
 def next_milestone(count: int) -> int | None:
-    goal = settings.SIGNATURE_GOAL
-    for milestone in sorted({*settings.MILESTONES, goal}):
+    for milestone in milestones():
         if count < milestone:
             return milestone
     return None
@@ -71,9 +76,11 @@ class ChecklistItem:
 
 
 def checklist(campaign: Campaign, leadership: Leadership | None, count: int) -> list[ChecklistItem]:
+    from petitions.models import SignatureStatus
+
     shared = (
         bool(leadership and leadership.shared_at)
-        or campaign.signatures.exclude(source="").filter(status="confirmed").exists()
+        or campaign.signatures.exclude(source="").filter(status=SignatureStatus.CONFIRMED).exists()
     )
     delivered = (
         campaign.status
@@ -92,7 +99,7 @@ def checklist(campaign: Campaign, leadership: Leadership | None, count: int) -> 
         ),
         ChecklistItem("shared", _("Share the petition"), shared),
     ]
-    for milestone in sorted({*settings.MILESTONES, settings.SIGNATURE_GOAL}):
+    for milestone in milestones():
         items.append(
             ChecklistItem(
                 f"signatures_{milestone}",

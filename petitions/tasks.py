@@ -142,6 +142,8 @@ def after_count_change(campaign_id: int) -> list[int]:
     Each milestone is recorded once by its unique MilestoneNotice row; the leader gets one email
     for the highest milestone newly reached.
     """
+    from campaigns.progress import milestones
+
     from .counting import refresh_tallies, tally_for
 
     campaign = Campaign.objects.filter(pk=campaign_id).first()
@@ -150,7 +152,7 @@ def after_count_change(campaign_id: int) -> list[int]:
     refresh_tallies([campaign])
     counted = tally_for(campaign).counted
     reached = []
-    for threshold in sorted(settings.MILESTONES):
+    for threshold in milestones():
         if counted < threshold:
             break
         try:
