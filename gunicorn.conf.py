@@ -19,4 +19,6 @@ preload_app = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The access log would carry client addresses and token URLs: off unless asked for.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# When it is on: no client address (%(h)s), user agent or referrer, and the path without its query.
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"

@@ -1,8 +1,12 @@
 """Site-wide response policies: extra security headers, and a clear 503 when the database is gone."""
 
+import logging
+
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 
 class SecurityHeadersMiddleware:
@@ -35,6 +39,15 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, OperationalError | InterfaceError) or (
             isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
         ):
+            # Which page and which error class, never the message: a database error's detail can
+            # quote the row (an email address), and the path can hold a signer's link token.
+            match = request.resolver_match
+            logger.warning(
+                "Database unavailable during %s %s (%s): answered 503",
+                request.method,
+                match.view_name if match else "?",
+                type(exception).__name__,
+            )
             response = render(request, "503.html", status=503)
             response["Retry-After"] = "10"
             response["Cache-Control"] = "no-store"
