@@ -48,6 +48,7 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+messages: export DEBUG ?= true
 messages: install
 	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=bench --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
