@@ -52,3 +52,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A Spanish request or translation.activate("es") must not leak into the next test."""
+    from django.utils import translation
+
+    yield
+    # Without an active translation Django uses LANGUAGE_CODE: English, as at the start of a test.
+    translation.deactivate()
