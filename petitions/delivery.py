@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Count
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
@@ -79,6 +79,11 @@ def delivery_summary(campaign: Campaign) -> DeliverySummary:
     )
 
 
+def _number(n: int) -> str:
+    """A count grouped as the active language writes it (1,234 in English, 1 234 in Spanish)."""
+    return formats.number_format(n, force_grouping=True)
+
+
 def delivery_pdf(summary: DeliverySummary, *, language: str) -> bytes:
     """The printable petition for the sheriff's office (US Letter)."""
     campaign = summary.campaign
@@ -118,10 +123,13 @@ def delivery_pdf(summary: DeliverySummary, *, language: str) -> bytes:
             paragraph(text.body(language))
             if several:
                 pdf.ln(1)
-                paragraph(_("Signed in this version by %(count)s people.") % {"count": n}, size=10)
+                paragraph(
+                    _("Signed in this version by %(count)s people.") % {"count": _number(n)},
+                    size=10,
+                )
 
         tally = summary.tally
-        heading(_("Verified signatures: %(count)s") % {"count": summary.verified}, 14)
+        heading(_("Verified signatures: %(count)s") % {"count": _number(summary.verified)}, 14)
         paragraph(
             _(
                 "Each online signature was confirmed from its signer's own email address; "
@@ -131,22 +139,22 @@ def delivery_pdf(summary: DeliverySummary, *, language: str) -> bytes:
         )
         paragraph(
             _("County residents: %(residents)s · Supporters elsewhere: %(elsewhere)s")
-            % {"residents": tally.residents, "elsewhere": tally.elsewhere}
+            % {"residents": _number(tally.residents), "elsewhere": _number(tally.elsewhere)}
         )
         offline = tally.offline if campaign.paper_counts else 0
         paragraph(
             _("Online: %(online)s · On paper or in person: %(offline)s")
-            % {"online": tally.online, "offline": offline}
+            % {"online": _number(tally.online), "offline": _number(offline)}
         )
 
         heading(_("Signatures by ZIP code"))
         pdf.set_font("DejaVu", "", 11)
         for zip_code, n in summary.zips:
             pdf.cell(40, 6, zip_code)
-            pdf.cell(0, 6, str(n), new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 6, _number(n), new_x="LMARGIN", new_y="NEXT")
         if summary.other_zips:
             pdf.cell(40, 6, _("Other ZIP codes"))
-            pdf.cell(0, 6, str(summary.other_zips), new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 6, _number(summary.other_zips), new_x="LMARGIN", new_y="NEXT")
         paragraph(
             _("ZIP codes with fewer than %(n)s signers are grouped, to protect their privacy.")
             % {"n": MIN_ZIP_GROUP},
@@ -165,7 +173,8 @@ def delivery_pdf(summary: DeliverySummary, *, language: str) -> bytes:
         )
         pdf.ln(4)
         paragraph(
-            _("Printed %(date)s from end287g.") % {"date": timezone.localdate().isoformat()},
+            _("Printed %(date)s from end287g.")
+            % {"date": formats.date_format(timezone.localdate(), "DATE_FORMAT")},
             size=8,
         )
     return bytes(pdf.output())
