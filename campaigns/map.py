@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import Campaign, CampaignStatus
-from .states import STATE_NAMES
+from .states import state_name
 
 ATLAS = Path(settings.BASE_DIR) / "static" / "vendor" / "us-atlas" / "counties-albers-10m.json"
 VIEWBOX = "0 0 975 610"
@@ -166,7 +166,7 @@ def _status_phrase(status: str) -> str:
 def county_label(name: str, state: str, status: str) -> str:
     return _("%(county)s, %(state)s: 287(g) campaign, %(status)s") % {
         "county": name,
-        "state": STATE_NAMES.get(state, state),
+        "state": state_name(state),
         "status": _status_phrase(status),
     }
 
@@ -234,8 +234,8 @@ def _build(rows: list[tuple]) -> dict:
     for county in counties:
         by_state.setdefault(county["state"], []).append(county)
     groups = [
-        {"code": code, "name": STATE_NAMES.get(code, code), "counties": items}
-        for code, items in sorted(by_state.items(), key=lambda kv: STATE_NAMES.get(kv[0], kv[0]))
+        {"code": code, "name": state_name(code), "counties": items}
+        for code, items in sorted(by_state.items(), key=lambda kv: state_name(kv[0]))
     ]
     return {
         "map_svg": _svg(counties),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .states import STATE_NAMES
+from .states import STATE_NAMES, state_name
 from .text import fold
 
 
@@ -246,7 +246,7 @@ class Campaign(models.Model):
 
     @property
     def state_name(self) -> str:
-        return STATE_NAMES.get(self.state, self.state)
+        return state_name(self.state)
 
     def contracts(self):
         """Every agreement this campaign targets, oldest agency first."""

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q
 
 from .geography import county_for_zip, county_names, zip_is_known
 from .models import Agency, Campaign, Contract, County
-from .states import STATE_NAMES
+from .states import STATE_NAMES, state_code_for_translated_name, state_name
 from .text import fold
 
 MAX_QUERY = 100
@@ -32,7 +32,7 @@ class SearchResult:
 
     @property
     def state_name(self) -> str:
-        return STATE_NAMES.get(self.state, "")
+        return state_name(self.state) if self.state else ""
 
 
 def clean_query(raw: str) -> str:
@@ -47,7 +47,7 @@ def _state_code(query: str, folded: str) -> str:
     for code, name in STATE_NAMES.items():
         if fold(name) == folded:
             return code
-    return ""
+    return state_code_for_translated_name(folded)
 
 
 def _campaigns():

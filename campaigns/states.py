@@ -1,5 +1,10 @@
 """U.S. states and territories: postal code, name and FIPS code (Census, via addfips)."""
 
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
+
+from .text import fold
+
 STATES = [
     ("AL", "Alabama", "01"),
     ("AK", "Alaska", "02"),
@@ -65,3 +70,48 @@ STATES = [
 
 STATE_NAMES = {code: name for code, name, _ in STATES}
 STATE_FIPS = {code: fips for code, _, fips in STATES}
+
+# The first name listed is the state's own; the others are spellings found in ICE's lists.
+_OWN_NAMES: dict[str, str] = {}
+for _code, _name, _fips in STATES:
+    _OWN_NAMES.setdefault(_code, _name)
+
+# The states whose names Spanish speakers translate (USA.gov en español); the catalog holds them.
+_TRANSLATED_NAMES = {
+    "HI": pgettext_lazy("U.S. state", "Hawaii"),
+    "LA": pgettext_lazy("U.S. state", "Louisiana"),
+    "MS": pgettext_lazy("U.S. state", "Mississippi"),
+    "MO": pgettext_lazy("U.S. state", "Missouri"),
+    "NH": pgettext_lazy("U.S. state", "New Hampshire"),
+    "NJ": pgettext_lazy("U.S. state", "New Jersey"),
+    "NM": pgettext_lazy("U.S. state", "New Mexico"),
+    "NY": pgettext_lazy("U.S. state", "New York"),
+    "NC": pgettext_lazy("U.S. state", "North Carolina"),
+    "ND": pgettext_lazy("U.S. state", "North Dakota"),
+    "PA": pgettext_lazy("U.S. state", "Pennsylvania"),
+    "SC": pgettext_lazy("U.S. state", "South Carolina"),
+    "SD": pgettext_lazy("U.S. state", "South Dakota"),
+    "WV": pgettext_lazy("U.S. state", "West Virginia"),
+    "DC": pgettext_lazy("U.S. state", "District of Columbia"),
+    "AS": pgettext_lazy("U.S. state", "American Samoa"),
+    "MP": pgettext_lazy("U.S. state", "Northern Mariana Islands"),
+    "VI": pgettext_lazy("U.S. state", "U.S. Virgin Islands"),
+}
+
+
+def state_name(code: str, *, language: str | None = None) -> str:
+    """The state's name to show, in the active language (or `language`): "Carolina del Norte"."""
+    name = _TRANSLATED_NAMES.get(code) or _OWN_NAMES.get(code, code)
+    if language:
+        with translation.override(language):
+            return str(name)
+    return str(name)
+
+
+def state_code_for_translated_name(folded: str) -> str:
+    """The code of a state named in Spanish ("nueva york" -> "NY"), for search; "" if none."""
+    with translation.override("es"):
+        for code, name in _TRANSLATED_NAMES.items():
+            if fold(str(name)) == folded:
+                return code
+    return ""

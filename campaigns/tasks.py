@@ -7,17 +7,21 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from config.mail import send_or_retry
+
 from .models import Leadership
 
 
-def _send(template: str, leadership: Leadership, to: list[str], language: str = "en", **extra):
-    # Links and text in one language, whatever language the worker happens to have active.
-    with translation.override(language):
+def _send(template: str, leadership: Leadership, to: list[str], task_obj, attempt: int, **extra):
+    """Render in one language (whatever the worker has active) and send, retried when mail is down."""
+    with translation.override("en"):
         context = {"leadership": leadership, "campaign": leadership.campaign, **extra}
         context.update(_campaign_urls(leadership))
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
-    EmailMessage(subject, body, to=to).send()
+    return send_or_retry(
+        EmailMessage(subject, body, to=to), task_obj, attempt, leadership_id=leadership.pk
+    )
 
 
 def _campaign_urls(leadership: Leadership) -> dict:
@@ -33,16 +37,22 @@ def _campaign_urls(leadership: Leadership) -> dict:
 
 
 @task
-def notify_staff_of_claim(leadership_id: int) -> None:
+def notify_staff_of_claim(leadership_id: int, attempt: int = 1) -> None:
     """Tell staff a campaign has a new leader, so they can welcome them and watch for abuse."""
     if not settings.STAFF_NOTIFY_EMAILS:
         return
     leadership = Leadership.objects.select_related("campaign", "user").get(pk=leadership_id)
-    _send("campaigns/leader/email/staff_claim", leadership, settings.STAFF_NOTIFY_EMAILS)
+    _send(
+        "campaigns/leader/email/staff_claim",
+        leadership,
+        settings.STAFF_NOTIFY_EMAILS,
+        notify_staff_of_claim,
+        attempt,
+    )
 
 
 @task
-def remind_leader_of_training(leadership_id: int) -> None:
+def remind_leader_of_training(leadership_id: int, attempt: int = 1) -> None:
     leadership = Leadership.objects.select_related("campaign", "user").get(pk=leadership_id)
     if not leadership.is_active or leadership.training_completed_at:
         return
@@ -51,14 +61,22 @@ def remind_leader_of_training(leadership_id: int) -> None:
         "campaigns/leader/email/training_reminder",
         leadership,
         [leadership.user.email],
+        remind_leader_of_training,
+        attempt,
         deadline=deadline,
     )
 
 
 @task
-def notify_leader_of_reopening(leadership_id: int) -> None:
+def notify_leader_of_reopening(leadership_id: int, attempt: int = 1) -> None:
     leadership = Leadership.objects.select_related("campaign", "user").get(pk=leadership_id)
-    _send("campaigns/leader/email/claim_reopened", leadership, [leadership.user.email])
+    _send(
+        "campaigns/leader/email/claim_reopened",
+        leadership,
+        [leadership.user.email],
+        notify_leader_of_reopening,
+        attempt,
+    )
 
 
 @task

@@ -10,7 +10,8 @@ from .caching import public_page
 from .map import render_us_map
 from .models import Campaign, CampaignStatus, Contract, ContractModel
 from .search import search_campaigns
-from .states import STATE_NAMES
+from .states import STATE_NAMES, state_name
+from .text import fold
 
 
 @public_page
@@ -59,6 +60,11 @@ def us_map(request):
     return render(request, "campaigns/map.html", render_us_map())
 
 
+def _states() -> list[tuple[str, str]]:
+    """(code, name) for the state filter, in the page's language and its alphabetical order."""
+    return sorted(((code, state_name(code)) for code in STATE_NAMES), key=lambda s: fold(s[1]))
+
+
 @public_page
 def campaign_list(request):
     state = request.GET.get("state", "").upper()
@@ -73,7 +79,7 @@ def campaign_list(request):
     return render(
         request,
         "campaigns/list.html",
-        {"campaigns": campaigns, "state": state, "states": sorted(STATE_NAMES.items())},
+        {"campaigns": campaigns, "state": state, "states": _states()},
     )
 
 

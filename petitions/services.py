@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.geography import county_for_zip
 from campaigns.models import Campaign, CampaignStatus, TargetRole
+from campaigns.states import state_name
 from campaigns.text import fold
 
 from . import defaults, tasks, tokens
@@ -112,7 +113,7 @@ def petition_placeholders(campaign: Campaign, language: str) -> dict[str, str]:
         joiner = " and "
     return _Blank(
         county=campaign.name,
-        state=campaign.state_name,
+        state=state_name(campaign.state, language=language),
         sheriff=(head.name if head and head.name else sheriff_default),
         agency=joiner.join(agencies) or campaign.name,
     )

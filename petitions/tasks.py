@@ -5,30 +5,20 @@ growing delay; the signature is already committed, so nothing is lost. Logs carr
 never a signer's name, email or address.
 """
 
-import logging
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from campaigns.models import Campaign
+from config.mail import MAX_ATTEMPTS, retry_delay  # noqa: F401 (part of this module's API)
+from config.mail import send_or_retry as _send
 
 from . import tokens
 from .models import MilestoneNotice, Signature, SignatureStatus
-
-logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 8
-
-
-def retry_delay(attempt: int) -> timedelta:
-    """1, 2, 4 … minutes, at most six hours between tries."""
-    return timedelta(minutes=min(2 ** (attempt - 1), 360))
 
 
 def _absolute(name: str, *args) -> str:
@@ -40,37 +30,6 @@ def _render(template: str, language: str, context: dict) -> tuple[str, str]:
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
     return subject, body
-
-
-def _send(message: EmailMessage, task_obj, attempt: int, **kwargs) -> bool:
-    """Send, or schedule another try; True when the message went out."""
-    try:
-        message.send()
-    except OSError as exc:  # smtplib.SMTPException is an OSError
-        if attempt >= MAX_ATTEMPTS:
-            logger.error("%s gave up after %s attempts (%s)", task_obj.name, attempt, kwargs)
-            return False
-        if not task_obj.get_backend().supports_defer:
-            # The immediate backend (development, tests) would retry in a tight loop.
-            logger.warning(
-                "%s failed (%s) and this task backend cannot retry later (%s)",
-                task_obj.name,
-                type(exc).__name__,
-                kwargs,
-            )
-            return False
-        logger.warning(
-            "%s failed (%s), attempt %s, retrying (%s)",
-            task_obj.name,
-            type(exc).__name__,
-            attempt,
-            kwargs,
-        )
-        task_obj.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(
-            attempt=attempt + 1, **kwargs
-        )
-        return False
-    return True
 
 
 def _signer_links(signature: Signature) -> dict:

@@ -296,3 +296,31 @@ def test_campaign_admin_pages_answer(client, campaign, leadership, staff):
     assert "Reassign leader" in change.content.decode()
     assert client.get(reverse("admin:campaigns_leadership_changelist")).status_code == 200
     assert client.get(reverse("admin:campaigns_trainingstep_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "task_name",
+    ["notify_leader_of_reopening", "remind_leader_of_training", "notify_staff_of_claim"],
+)
+def test_a_leader_email_is_retried_later_when_the_mail_server_is_down(
+    task_name, leadership, settings
+):
+    from unittest import mock
+
+    from campaigns import tasks
+
+    settings.STAFF_NOTIFY_EMAILS = ["organizing@example.org"]
+    task_obj = getattr(tasks, task_name)
+    backend = task_obj.get_backend()
+    with (
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            side_effect=ConnectionRefusedError("mail server down"),
+        ),
+        mock.patch.object(type(backend), "supports_defer", True, create=True),
+        mock.patch("django.tasks.base.Task.enqueue") as enqueue,
+        mock.patch("django.tasks.base.Task.get_backend", return_value=backend),
+    ):
+        task_obj.call(leadership_id=leadership.pk)
+    enqueue.assert_called_once_with(attempt=2, leadership_id=leadership.pk)
+    assert mail.outbox == []

@@ -152,7 +152,7 @@ def test_a_mail_server_failure_does_not_lose_the_signature(client, campaign, cap
         "django.core.mail.backends.locmem.EmailBackend.send_messages",
         side_effect=ConnectionRefusedError("mail server down"),
     )
-    with boom, caplog.at_level(logging.WARNING, logger="petitions.tasks"):
+    with boom, caplog.at_level(logging.WARNING, logger="config.mail"):
         response = post_sign(client, campaign)
     assert response.status_code == 303
     assert Signature.objects.get().status == "pending"
@@ -193,7 +193,7 @@ def test_a_send_gives_up_after_the_last_attempt(campaign, caplog):
             side_effect=OSError("down"),
         ),
         mock.patch("django.tasks.base.Task.enqueue") as enqueue,
-        caplog.at_level(logging.ERROR, logger="petitions.tasks"),
+        caplog.at_level(logging.ERROR, logger="config.mail"),
     ):
         tasks.send_confirmation.call(signature_id=signature.pk, attempt=tasks.MAX_ATTEMPTS)
     enqueue.assert_not_called()

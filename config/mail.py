@@ -1,0 +1,55 @@
+"""Email from background tasks: when the mail server is down, the task is tried again later.
+
+Every task that sends mail goes through `send_or_retry`, so a signer's confirmation and a leader's
+reminder survive the same outage the same way. Logs carry task names and ids only.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.core.mail import EmailMessage
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """1, 2, 4 … minutes, at most six hours between tries."""
+    return timedelta(minutes=min(2 ** (attempt - 1), 360))
+
+
+def send_or_retry(message: EmailMessage, task_obj, attempt: int, **kwargs) -> bool:
+    """Send, or enqueue `task_obj(attempt=attempt + 1, **kwargs)` for later; True when sent.
+
+    `kwargs` are the task's own arguments (ids), so the retry rebuilds the message from the
+    database as it is then.
+    """
+    try:
+        message.send()
+    except OSError as exc:  # smtplib.SMTPException is an OSError
+        if attempt >= MAX_ATTEMPTS:
+            logger.error("%s gave up after %s attempts (%s)", task_obj.name, attempt, kwargs)
+            return False
+        if not task_obj.get_backend().supports_defer:
+            # The immediate backend (development, tests) would retry in a tight loop.
+            logger.warning(
+                "%s failed (%s) and this task backend cannot retry later (%s)",
+                task_obj.name,
+                type(exc).__name__,
+                kwargs,
+            )
+            return False
+        logger.warning(
+            "%s failed (%s), attempt %s, retrying (%s)",
+            task_obj.name,
+            type(exc).__name__,
+            attempt,
+            kwargs,
+        )
+        task_obj.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(
+            attempt=attempt + 1, **kwargs
+        )
+        return False
+    return True
