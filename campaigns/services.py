@@ -502,7 +502,8 @@ def record_outcome(
         raise CampaignChangeRefused(_("Choose delivered, won, lost or closed."))
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     locked.status = status
-    locked.outcome_date = outcome_date
+    # The date also starts the clock for purging signers' details: never leave it empty.
+    locked.outcome_date = outcome_date or timezone.localdate()
     locked.outcome_note = note
     locked.save(update_fields=["status", "outcome_date", "outcome_note"])
     return locked
@@ -550,7 +551,9 @@ def merge_campaigns(campaign: Campaign, *, into: Campaign, by) -> Campaign:
         _end_leadership(leadership, reason=LeadershipEnd.MERGED, by=by)
     source.merged_into = target
     source.status = CampaignStatus.CLOSED
-    source.save(update_fields=["merged_into", "status"])
+    # The purge of signers' details counts from this date: a merged campaign is closed today.
+    source.outcome_date = source.outcome_date or timezone.localdate()
+    source.save(update_fields=["merged_into", "status", "outcome_date"])
     # Anything merged into this one now points straight at the survivor.
     Campaign.objects.filter(merged_into=source).update(merged_into=target)
     return source

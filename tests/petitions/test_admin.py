@@ -4,6 +4,7 @@ petition versions approved by staff, the purge after a campaign ends."""
 import csv
 import io
 from datetime import date, timedelta
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -201,3 +202,28 @@ def test_purge_leaves_recent_and_open_campaigns_alone(campaign):
     campaign.save()
     call_command("purge_signatures", "--days", "90", stdout=io.StringIO())
     assert Signature.objects.get().email != ""
+
+
+def test_a_merged_campaign_is_purged_in_time_like_any_closed_one(campaign):
+    from campaigns.services import merge_campaigns
+    from tests.factories import CampaignFactory, CountyFactory
+
+    SignatureFactory(campaign=campaign)
+    survivor = CampaignFactory(county=CountyFactory(fips="48999", name="Survivor County"))
+    merge_campaigns(campaign, into=survivor, by=UserFactory(is_staff=True))
+    campaign.refresh_from_db()
+    assert campaign.outcome_date == timezone.localdate()
+    # Signers' details go after the retention period, counted from the merge.
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(days=91)):
+        call_command("purge_signatures", "--days", "90", stdout=io.StringIO())
+    assert Signature.objects.get(campaign=campaign).email == ""
+
+
+def test_an_outcome_recorded_without_a_date_is_dated_today(campaign):
+    from campaigns.services import record_outcome
+
+    record_outcome(
+        campaign, status=CampaignStatus.WON, outcome_date=None, note="", by=UserFactory()
+    )
+    campaign.refresh_from_db()
+    assert campaign.outcome_date == timezone.localdate()
