@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 
 import segno
 from django.conf import settings
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
@@ -22,7 +22,12 @@ FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
 FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
 # Share image sizes: Open Graph (Facebook, X, link previews) and square (Instagram, WhatsApp status).
-SHARE_SIZES = {"1200x630": (1200, 630), "1080x1080": (1080, 1080)}
+# Link previews and feeds (1.91:1), square posts, and stories / WhatsApp status (9:16).
+SHARE_SIZES = {
+    "1200x630": (1200, 630),
+    "1080x1080": (1080, 1080),
+    "1080x1920": (1080, 1920),
+}
 OG_SIZE = "1200x630"
 
 BRAND = (122, 31, 31)
@@ -56,6 +61,8 @@ def _messages(campaign: Campaign, language: str) -> dict[str, str]:
                 "our neighbors and the police. I am gathering {goal} signatures to deliver to the "
                 "sheriff's office. Please sign and share:"
             ).format(place=place, goal=settings.SIGNATURE_GOAL),
+            # Instagram captions cannot carry links: the post points to the leader's bio.
+            "link_in_bio": _("Link in bio."),
             "email_subject": _("Please sign: end 287(g) in {place}").format(place=place),
             "email_body": _(
                 "Hello,\n\n"
@@ -123,7 +130,7 @@ def toolkit(campaign: Campaign) -> dict:
             "language_name": name,
             "short": f"{posts[code]['short']} {campaign_url(campaign, language=code, source='x')}",
             "long": f"{posts[code]['long']} {campaign_url(campaign, language=code, source='facebook')}",
-            "instagram": f"{posts[code]['long']} {_('Link in bio.')}",
+            "instagram": f"{posts[code]['long']} {posts[code]['link_in_bio']}",
         }
         for code, name in (("en", "English"), ("es", "Español"))
     ]
@@ -159,15 +166,16 @@ def share_image(campaign: Campaign, *, size: str, count: int) -> bytes:
     draw = ImageDraw.Draw(image)
     margin = width // 15
     inner = width - 2 * margin
-    # Square images are seen small in a feed: larger type fills them.
-    scale = width / 1200 * (1.0 if height < width else 1.2)
+    # Square and story images are seen small on a phone: larger type fills them.
+    tall = height > width * 1.5
+    scale = width / 1200 * (1.0 if height < width else 1.35 if tall else 1.2)
 
     brand_font = ImageFont.truetype(str(FONT_BOLD), int(40 * scale))
     title_font = ImageFont.truetype(str(FONT_BOLD), int(72 * scale))
     text_font = ImageFont.truetype(str(FONT_REGULAR), int(38 * scale))
     small_font = ImageFont.truetype(str(FONT_REGULAR), int(30 * scale))
 
-    y = margin * 0.8
+    y = height * 0.18 if tall else margin * 0.8
     draw.text((margin, y), "END 287(g)", font=brand_font, fill=WHITE)
     y += brand_font.size * 1.8
     title = f"{campaign.name}, {campaign.state_name}"
@@ -194,12 +202,19 @@ def share_image(campaign: Campaign, *, size: str, count: int) -> bytes:
         )
     if height >= width:
         y += text_font.size
-        draw.text((margin, y), _("Sign the petition"), font=title_font, fill=WHITE)
-    progress = _("%(count)s of %(goal)s signatures") % {"count": count, "goal": goal}
+        for line in _wrap(draw, str(_("Sign the petition")), title_font, inner)[:2]:
+            draw.text((margin, y), line, font=title_font, fill=WHITE)
+            y += title_font.size * 1.15
+    progress = _("%(count)s of %(goal)s signatures") % {
+        "count": formats.number_format(count, force_grouping=True),
+        "goal": formats.number_format(goal, force_grouping=True),
+    }
     draw.text(
         (margin, bar_top + bar_height + small_font.size * 0.5), progress, font=text_font, fill=WHITE
     )
     address = campaign_url(campaign).split("://", 1)[-1]
+    while draw.textlength(address, font=small_font) > inner and small_font.size > 12:
+        small_font = ImageFont.truetype(str(FONT_REGULAR), small_font.size - 2)
     draw.text(
         (margin, height - margin * 0.6 - small_font.size), address, font=small_font, fill=WHITE
     )

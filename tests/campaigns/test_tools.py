@@ -69,11 +69,13 @@ def test_toolkit_has_posts_in_english_and_spanish_and_the_email_text(leader_clie
     assert 'id="email-body"' in html
     assert 'data-copy-target="email-body"' in html
     assert "share/1200x630.png" in html and "share/1080x1080.png" in html
+    assert "share/1080x1920.png" in html
     assert "flyer.pdf?lang=es" in html
 
 
 def test_share_image_is_a_png_of_each_size_cached_publicly_for_a_minute(client, campaign):
-    for size, expected in (("1200x630", (1200, 630)), ("1080x1080", (1080, 1080))):
+    sizes = (("1200x630", (1200, 630)), ("1080x1080", (1080, 1080)), ("1080x1920", (1080, 1920)))
+    for size, expected in sizes:
         response = client.get(f"{campaign.get_absolute_url()}share/{size}.png")
         assert response.status_code == 200
         assert response["Content-Type"] == "image/png"
