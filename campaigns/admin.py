@@ -407,6 +407,14 @@ class ContractAdmin(ExportMixin, admin.ModelAdmin):
     def state(self, obj):
         return obj.agency.state
 
+    def save_model(self, request, obj, form, change):
+        # The form has already put the new status on obj: move it through the model, which dates
+        # the change, unless staff gave the date themselves.
+        if change and "status" in form.changed_data and "status_changed" not in form.changed_data:
+            new_status, obj.status = obj.status, form.initial["status"]
+            obj.set_status(new_status)
+        super().save_model(request, obj, form, change)
+
     @admin.display(description=gettext_lazy("county"), ordering="agency__county__name")
     def county(self, obj):
         return obj.agency.county.name if obj.agency.county_id else "—"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from .models import AgencyType, ContractModel, ContractStatus
+from .models import AgencyType, Contract, ContractModel, ContractStatus
 from .states import STATE_NAMES
 from .text import fold
 
@@ -331,3 +331,30 @@ def default_status(row: ContractRow, today: date | None = None) -> str:
     if row.expires and row.expires < (today or timezone.localdate()):
         return ContractStatus.EXPIRED
     return ContractStatus.ACTIVE
+
+
+def row_updates(contract: Contract, row: ContractRow, today: date | None = None) -> dict:
+    """What a row of a later (or the same) list changes on a contract we already hold.
+
+    ICE's sheets carry no expiry, and every file cites itself: so a blank never erases a known
+    date, dates only move forward (an older list imported again cannot roll back a renewal's
+    signing date), and sources add up instead of replacing each other. A contract no longer in
+    force that appears on a list it was not on before, with no end date or one still ahead, was
+    renewed. An explicit status column always wins.
+    """
+    today = today or timezone.localdate()
+    updates: dict = {}
+    for name in ("signed_date", "expires"):
+        known, given = getattr(contract, name), getattr(row, name)
+        if given and (known is None or given > known):
+            updates[name] = given
+    known_sources = contract.source.splitlines()
+    new_sources = [s for s in row.source.splitlines() if s.strip() and s not in known_sources]
+    if new_sources:
+        updates["source"] = "\n".join([*known_sources, *new_sources])
+    if row.status:
+        if row.status != contract.status:
+            updates["status"] = row.status
+    elif new_sources and not contract.is_in_force and (row.expires is None or row.expires >= today):
+        updates["status"] = ContractStatus.RENEWED
+    return updates

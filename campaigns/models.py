@@ -99,12 +99,15 @@ class ContractStatus(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
 
 
+IN_FORCE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.RENEWED)
+
+
 class ContractQuerySet(models.QuerySet):
     def expiring_on(self, day: date):
         return self.filter(expires=day)
 
     def in_force(self):
-        return self.filter(status__in=[ContractStatus.ACTIVE, ContractStatus.RENEWED])
+        return self.filter(status__in=IN_FORCE_STATUSES)
 
 
 class Contract(models.Model):
@@ -150,6 +153,18 @@ class Contract(models.Model):
         if self.expires is None:
             return None
         return (self.expires - (today or timezone.localdate())).days
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status in IN_FORCE_STATUSES
+
+    def set_status(self, status: str, *, on: date | None = None) -> bool:
+        """Move to `status`, dated `on` (today); False when it already was. The caller saves."""
+        if status == self.status:
+            return False
+        self.status = status
+        self.status_changed = on or timezone.localdate()
+        return True
 
 
 class CampaignStatus(models.TextChoices):

@@ -13,7 +13,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .geography import county_names, resolve_county
-from .importing import ContractRow, ImportReport, RowChange, RowProblem, default_status
+from .importing import (
+    ContractRow,
+    ImportReport,
+    RowChange,
+    RowProblem,
+    default_status,
+    row_updates,
+)
 from .models import (
     Agency,
     AgencyType,
@@ -176,15 +183,8 @@ def _import(rows: list[ContractRow], report: ImportReport) -> None:
             report.created += 1
             report.changes.append(RowChange(row.line, "created", row.state, row.agency, row.model))
             continue
-        changes = {
-            "signed_date": row.signed_date,
-            "expires": row.expires,
-            "source": row.source,
-        }
-        if row.status:
-            changes["status"] = row.status
-        changed = [f for f, v in changes.items() if getattr(contract, f) != v]
-        if changed:
+        updates = row_updates(contract, row)
+        if updates:
             report.changes.append(
                 RowChange(
                     row.line,
@@ -192,12 +192,15 @@ def _import(rows: list[ContractRow], report: ImportReport) -> None:
                     row.state,
                     row.agency,
                     row.model,
-                    [(f, getattr(contract, f), changes[f]) for f in changed],
+                    [(f, getattr(contract, f), v) for f, v in updates.items()],
                 )
             )
-            for f in changed:
-                setattr(contract, f, changes[f])
-            contract.save(update_fields=[*changed, "updated_at"])
+            status = updates.pop("status", None)
+            for f, v in updates.items():
+                setattr(contract, f, v)
+            if status is not None and contract.set_status(status):
+                updates.update(status=status, status_changed=contract.status_changed)
+            contract.save(update_fields=[*updates, "updated_at"])
             report.updated += 1
         else:
             report.unchanged += 1

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from campaigns.importing import parse_contract_file
@@ -292,3 +293,52 @@ def test_the_admin_contract_form_opens(staff):
     contract = ContractFactory(agency=AgencyFactory(county=CountyFactory()))
     assert staff.get(_url("contract_change", contract.pk)).status_code == 200
     assert staff.get(_url("contract_add")).status_code == 200
+
+
+def _contract_form(contract, **changes) -> dict:
+    data = {
+        "agency": contract.agency_id,
+        "model": contract.model,
+        "signed_date": contract.signed_date.isoformat() if contract.signed_date else "",
+        "expires": contract.expires.isoformat() if contract.expires else "",
+        "status": contract.status,
+        "status_changed": contract.status_changed.isoformat() if contract.status_changed else "",
+        "source": contract.source,
+    }
+    return {**data, **changes}
+
+
+def test_changing_the_status_in_admin_dates_the_change_today(staff):
+    contract = ContractFactory(agency=AgencyFactory(county=CountyFactory()))
+
+    response = staff.post(
+        _url("contract_change", contract.pk), _contract_form(contract, status="terminated")
+    )
+
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.status == "terminated"
+    assert contract.status_changed == timezone.localdate()
+
+
+def test_a_date_staff_give_with_the_new_status_is_kept(staff):
+    contract = ContractFactory(agency=AgencyFactory(county=CountyFactory()))
+
+    staff.post(
+        _url("contract_change", contract.pk),
+        _contract_form(contract, status="not_renewed", status_changed="2019-07-01"),
+    )
+
+    contract.refresh_from_db()
+    assert (contract.status, contract.status_changed) == ("not_renewed", date(2019, 7, 1))
+
+
+def test_saving_a_contract_without_changing_its_status_keeps_its_date(staff):
+    contract = ContractFactory(
+        agency=AgencyFactory(county=CountyFactory()), status_changed=date(2020, 1, 2)
+    )
+
+    staff.post(_url("contract_change", contract.pk), _contract_form(contract, source="MOA v2"))
+
+    contract.refresh_from_db()
+    assert (contract.source, contract.status_changed) == ("MOA v2", date(2020, 1, 2))
