@@ -264,24 +264,42 @@ def ensure_campaigns() -> int:
     campaigns = Campaign.objects.filter(merged_into__isnull=True).select_related("county", "agency")
     by_county = {c.county_id: c for c in campaigns if c.county_id}
     by_agency = {c.agency_id: c for c in campaigns if c.agency_id}
-    existing = defaultdict(set)
-    for campaign_id, office in Target.objects.values_list("campaign_id", "office"):
-        existing[campaign_id].add(office)
+    existing = defaultdict(list)
+    for campaign_id, role, office in Target.objects.values_list("campaign_id", "role", "office"):
+        existing[campaign_id].append((role, office))
     targets = []
     for agency in agencies:
         campaign = by_county.get(agency.county_id) if agency.county_id else by_agency.get(agency.pk)
-        if campaign is None or agency.name in existing[campaign.pk]:
-            continue
+        if campaign is not None:
+            targets += _head_targets(campaign, [agency], existing[campaign.pk])
+    Target.objects.bulk_create(targets)
+    ensure_petition_texts()
+    return len(new)
+
+
+def _head_targets(campaign: Campaign, agencies, existing: list[tuple[str, str]]) -> list[Target]:
+    """New targets naming the head of each agency the campaign does not address yet.
+
+    A county has one sheriff and a county-less agency's campaign one head: those are matched on
+    their role, so staff may correct the name and office text and a re-import adds nobody. Other
+    agencies in a county (a jail, a constable) are told apart by their office text. `existing`
+    holds (role, office) pairs and grows with what is returned.
+    """
+    new = []
+    for agency in agencies:
         role = (
             TargetRole.SHERIFF
             if agency.agency_type == AgencyType.SHERIFF
             else TargetRole.AGENCY_HEAD
         )
-        targets.append(Target(campaign=campaign, role=role, office=agency.name))
-        existing[campaign.pk].add(agency.name)
-    Target.objects.bulk_create(targets)
-    ensure_petition_texts()
-    return len(new)
+        if role == TargetRole.SHERIFF or campaign.agency_id:
+            addressed = any(r == role for r, _office in existing)
+        else:
+            addressed = (role, agency.name) in existing
+        if not addressed:
+            new.append(Target(campaign=campaign, role=role, office=agency.name))
+            existing.append((role, agency.name))
+    return new
 
 
 # Leaders: claim, training, step down, staff changes. Every change of leader ends one Leadership row

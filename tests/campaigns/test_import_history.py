@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns.importing import parse_contract_file
-from campaigns.models import Campaign, Contract, ContractModel, ContractStatus
+from campaigns.models import Campaign, Contract, ContractModel, ContractStatus, Target, TargetRole
 from campaigns.services import import_contracts
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -162,3 +162,23 @@ def test_a_status_column_that_changes_the_status_dates_the_change():
     contract = Contract.objects.get()
     assert contract.status == ContractStatus.NOT_RENEWED
     assert contract.status_changed == timezone.localdate()
+
+
+# Targets: staff's corrections survive a re-import.
+
+
+def test_a_reimport_keeps_the_one_sheriff_target_staff_edited():
+    _import_file("287g_agreements_2019.csv")
+    campaign = Campaign.objects.get(state="TX", county__name="Galveston County")
+    sheriff = campaign.targets.get(role=TargetRole.SHERIFF)
+    sheriff.name = "Sheriff Henry Trochesset"
+    sheriff.office = "Galveston County Sheriff's Office, 601 54th Street"
+    sheriff.save()
+
+    _import_file("287g_agreements_2019.csv")
+    _import_file("287g_agreements_2026-05.csv")
+
+    sheriffs = Target.objects.filter(campaign=campaign, role=TargetRole.SHERIFF)
+    assert [(t.name, t.office) for t in sheriffs] == [
+        ("Sheriff Henry Trochesset", "Galveston County Sheriff's Office, 601 54th Street")
+    ]
