@@ -38,6 +38,15 @@ class DeliverySummary:
         """Signatures delivered: confirmed online, plus paper and in person when they count."""
         return self.tally.residents + self.tally.elsewhere
 
+    @property
+    def paper(self) -> int:
+        """Signed on paper and delivered (none when staff turned paper off for the campaign)."""
+        return self.tally.paper if self.campaign.paper_counts else 0
+
+    @property
+    def in_person(self) -> int:
+        return self.tally.in_person if self.campaign.paper_counts else 0
+
 
 def delivered_signatures(campaign: Campaign):
     qs = Signature.objects.filter(campaign=campaign, status=SignatureStatus.CONFIRMED)
@@ -141,10 +150,13 @@ def delivery_pdf(summary: DeliverySummary, *, language: str) -> bytes:
             _("County residents: %(residents)s · Supporters elsewhere: %(elsewhere)s")
             % {"residents": _number(tally.residents), "elsewhere": _number(tally.elsewhere)}
         )
-        offline = tally.offline if campaign.paper_counts else 0
         paragraph(
-            _("Online: %(online)s · On paper or in person: %(offline)s")
-            % {"online": _number(tally.online), "offline": _number(offline)}
+            _("Online: %(online)s · On paper: %(paper)s · In person: %(in_person)s")
+            % {
+                "online": _number(tally.online),
+                "paper": _number(summary.paper),
+                "in_person": _number(summary.in_person),
+            }
         )
 
         heading(_("Signatures by ZIP code"))

@@ -65,7 +65,7 @@ def test_the_progress_shows_number_bar_and_breakdown(client, mixed):
     assert 'role="status"' in html
     assert "4 county residents" in html
     assert "3 supporters elsewhere" in html
-    assert "5 online · 2 in person or on paper" in html
+    assert "5 online · 1 on paper · 1 in person" in html
 
 
 def test_counts_follow_a_bulk_invalidation(client, mixed):
