@@ -134,6 +134,7 @@ def claim(request, state, slug):
 
 @leader_only
 def dashboard(request, campaign, leadership):
+    from petitions.in_person import in_person_context
     from petitions.models import PetitionText, PetitionTextStatus
 
     count = signature_count(campaign)
@@ -167,6 +168,7 @@ def dashboard(request, campaign, leadership):
             else None
         ),
     }
+    context.update(in_person_context(campaign, leadership))
     return render(request, "campaigns/leader/dashboard.html", context)
 
 

@@ -1,15 +1,18 @@
 """Staff only: signatures (search, export with an audit row, bulk invalidation), petition texts,
-site switches, and read-only records of deliveries, exports and milestones."""
+paper batches (review with a reason, the sheet's photo), site switches, and read-only records of
+deliveries, exports, milestones and signing tables."""
 
 import csv
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,10 +24,12 @@ from .models import (
     ExportAudit,
     Invalidation,
     MilestoneNotice,
+    PaperBatch,
     PetitionTemplate,
     PetitionText,
     PetitionTextStatus,
     Signature,
+    SigningTable,
     SiteSettings,
 )
 
@@ -163,8 +168,6 @@ class SignatureAdmin(admin.ModelAdmin):
     def invalidate_view(self, request):
         """Bulk invalidation by campaign, email domain and time window, with a kept reason."""
         if not self.has_change_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         form = InvalidationForm(request.POST or None)
         criteria = None
@@ -302,6 +305,175 @@ class CampaignTallyAdmin(ReadOnlyAdmin):
         "residents",
         "online",
         "paper",
+        "in_person",
         "updated_at",
     ]
     list_select_related = ["campaign"]
+
+
+class PaperSignatureInline(admin.TabularInline):
+    model = Signature
+    fk_name = "paper_batch"
+    fields = ["name", "zip_code", "county_resident", "visibility", "status", "possible_duplicate"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+# Pillow's format name -> the content type the photo is sent with (never the uploader's claim).
+PHOTO_TYPES = {
+    "JPEG": "image/jpeg",
+    "MPO": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "HEIC": "image/heic",
+    "HEIF": "image/heif",
+}
+
+
+@admin.register(PaperBatch)
+class PaperBatchAdmin(admin.ModelAdmin):
+    """Sheets leaders typed in: staff accept or reject them with a reason (the counts follow)."""
+
+    list_display = [
+        "created_at",
+        "campaign",
+        "entered_by",
+        "entered",
+        "counted",
+        "status",
+        "reviewed_by",
+        "has_photo",
+    ]
+    list_filter = ["status", "campaign__state"]
+    search_fields = ["campaign__name"]
+    list_select_related = ["campaign", "entered_by", "reviewed_by"]
+    date_hierarchy = "created_at"
+    # The state moves only through accept/reject, which ask for the reason.
+    fields = [
+        "campaign",
+        "entered_by",
+        "created_at",
+        "attested",
+        "photo_link",
+        "status",
+        "reason",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    readonly_fields = fields
+    inlines = [PaperSignatureInline]
+    actions = ["accept_batches", "reject_batches"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_counts()
+
+    @admin.display(description=gettext_lazy("lines"), ordering="entered")
+    def entered(self, obj):
+        return obj.entered
+
+    @admin.display(description=gettext_lazy("counting"), ordering="counted")
+    def counted(self, obj):
+        return obj.counted
+
+    @admin.display(description=gettext_lazy("photo"), boolean=True)
+    def has_photo(self, obj):
+        return bool(obj.photo)
+
+    @admin.display(description=gettext_lazy("photo of the sheet"))
+    def photo_link(self, obj):
+        if not obj.photo:
+            return "–"
+        url = reverse("admin:petitions_paperbatch_photo", args=[obj.pk])
+        return format_html('<a href="{}" rel="noopener">{}</a>', url, _("Open the photo"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/photo/",
+                self.admin_site.admin_view(self.photo_view),
+                name="petitions_paperbatch_photo",
+            ),
+            *super().get_urls(),
+        ]
+
+    def photo_view(self, request, pk):
+        """The sheet's photo, to staff only: it has no public address (MEDIA is never served)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        batch = get_object_or_404(PaperBatch, pk=pk)
+        if not batch.photo:
+            raise Http404
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with batch.photo.open("rb") as handle, Image.open(handle) as image:
+                content_type = PHOTO_TYPES.get(image.format)
+        except (FileNotFoundError, UnidentifiedImageError, OSError):
+            raise Http404 from None
+        if content_type is None:
+            raise Http404
+        response = FileResponse(batch.photo.open("rb"), content_type=content_type)
+        response["Content-Disposition"] = f'inline; filename="sheet-{batch.pk}"'
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @admin.action(description=gettext_lazy("Accept the selected sheets (asks for a reason)"))
+    def accept_batches(self, request, queryset):
+        return self._review(request, queryset, services.accept_paper_batch, "accept_batches")
+
+    @admin.action(description=gettext_lazy("Reject the selected sheets (asks for a reason)"))
+    def reject_batches(self, request, queryset):
+        return self._review(request, queryset, services.reject_paper_batch, "reject_batches")
+
+    def _review(self, request, queryset, service, action):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = sum(
+                service(batch, reason=form.cleaned_data["reason"], user=request.user)
+                for batch in queryset
+            )
+            self.message_user(
+                request,
+                _("%(count)s sheets changed. The counts and the delivery kit follow.")
+                % {"count": done},
+                messages.SUCCESS,
+            )
+            return None
+        accepting = action == "accept_batches"
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Accept paper sheets") if accepting else _("Reject paper sheets"),
+            "form": form,
+            "batches": list(queryset.select_related("campaign")),
+            "selected": list(queryset.values_list("pk", flat=True)),
+            "action": action,
+            "accepting": accepting,
+        }
+        return TemplateResponse(request, "petitions/admin/review_batches.html", context)
+
+
+@admin.register(SigningTable)
+class SigningTableAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "campaign", "leader", "expires_at", "ended_at", "signatures"]
+    list_select_related = ["campaign", "leader"]
+    list_filter = ["campaign__state"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_signatures=Count("signatures"))
+
+    @admin.display(description=gettext_lazy("signatures"), ordering="n_signatures")
+    def signatures(self, obj):
+        return obj.n_signatures

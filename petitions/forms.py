@@ -1,4 +1,5 @@
-"""The sign form, the delivery record and staff's bulk invalidation: validation and messages."""
+"""The sign form, paper sheets and the signing table, the delivery record and staff's bulk
+invalidation: validation and messages."""
 
 import re
 
@@ -15,6 +16,30 @@ MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "HEIC", "HEIF", "MPO"}
 SOURCE_RE = re.compile(r"[a-z0-9_-]{1,20}")
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
+def clean_name(name: str) -> str:
+    if CONTROL_CHARS.search(name) or not name.isprintable():
+        raise forms.ValidationError(_("Use only letters, spaces and punctuation in your name."))
+    name = " ".join(name.split())
+    if not name:
+        raise forms.ValidationError(_("Enter your name."))
+    return name
+
+
+def clean_zip_code(value: str) -> str:
+    value = value.strip()
+    # ZIP+4 is fine: only the first five digits are kept.
+    if re.fullmatch(r"\d{5}-\d{4}", value):
+        value = value[:5]
+    if not re.fullmatch(r"\d{5}", value, flags=re.ASCII):
+        raise forms.ValidationError(_("Enter your 5-digit ZIP code, for example 77550."))
+    if not zip_is_known(value):
+        raise forms.ValidationError(
+            _("We do not know the ZIP code %(zip)s. Check it and try again."),
+            params={"zip": value},
+        )
+    return value
 
 
 class SignForm(forms.Form):
@@ -80,13 +105,7 @@ class SignForm(forms.Form):
         self.fields["visibility"].required = False
 
     def clean_name(self):
-        name = self.cleaned_data["name"]
-        if CONTROL_CHARS.search(name) or not name.isprintable():
-            raise forms.ValidationError(_("Use only letters, spaces and punctuation in your name."))
-        name = " ".join(name.split())
-        if not name:
-            raise forms.ValidationError(_("Enter your name."))
-        return name
+        return clean_name(self.cleaned_data["name"])
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
@@ -94,18 +113,7 @@ class SignForm(forms.Form):
         return email
 
     def clean_zip_code(self):
-        value = self.cleaned_data["zip_code"].strip()
-        # ZIP+4 is fine: only the first five digits are kept.
-        if re.fullmatch(r"\d{5}-\d{4}", value):
-            value = value[:5]
-        if not re.fullmatch(r"\d{5}", value, flags=re.ASCII):
-            raise forms.ValidationError(_("Enter your 5-digit ZIP code, for example 77550."))
-        if not zip_is_known(value):
-            raise forms.ValidationError(
-                _("We do not know the ZIP code %(zip)s. Check it and try again."),
-                params={"zip": value},
-            )
-        return value
+        return clean_zip_code(self.cleaned_data["zip_code"])
 
     def clean_visibility(self):
         return self.cleaned_data["visibility"] or Visibility.COUNTED
@@ -133,6 +141,17 @@ def photo_is_image(upload) -> bool:
     finally:
         upload.seek(0)
     return fmt in PHOTO_FORMATS
+
+
+def clean_photo(photo):
+    """An optional photo: at most MAX_PHOTO_BYTES, and an image by its content (not its name)."""
+    if not photo:
+        return None
+    if photo.size > MAX_PHOTO_BYTES:
+        raise forms.ValidationError(_("The photo is larger than 5 MB. Send a smaller one."))
+    if not photo_is_image(photo):
+        raise forms.ValidationError(_("This file is not a photo. Send a JPEG or PNG image."))
+    return photo
 
 
 class DeliveryForm(forms.Form):
@@ -166,14 +185,7 @@ class DeliveryForm(forms.Form):
         return day
 
     def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if not photo:
-            return None
-        if photo.size > MAX_PHOTO_BYTES:
-            raise forms.ValidationError(_("The photo is larger than 5 MB. Send a smaller one."))
-        if not photo_is_image(photo):
-            raise forms.ValidationError(_("This file is not a photo. Send a JPEG or PNG image."))
-        return photo
+        return clean_photo(self.cleaned_data.get("photo"))
 
 
 class InvalidationForm(forms.Form):
@@ -214,3 +226,142 @@ class ReasonForm(forms.Form):
     """Staff: the reason for invalidating the signatures selected in the list."""
 
     reason = forms.CharField(label=_("Reason (kept)"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# In person: a paper sheet typed in, and the signing table ---------------------------------------
+
+# Short labels for a sheet's columns and a row's menu; the choices are Visibility's.
+SHEET_CHOICES = [
+    (Visibility.COUNTED, _("Counted only")),
+    (Visibility.FIRST_INITIAL, _("First name and initial")),
+    (Visibility.FULL_NAME, _("Full name")),
+]
+# No autofill on a shared device: the browser must not offer the previous signer's name.
+NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "words", "spellcheck": "false"}
+
+
+class PaperRowForm(forms.Form):
+    """One line of a paper sheet. Blank lines are skipped."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={**NO_AUTOFILL, "class": "form-control"}),
+        error_messages={"required": _("Enter the name written on this line.")},
+    )
+    zip_code = forms.CharField(
+        label=_("ZIP code"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "class": "form-control"}
+        ),
+        error_messages={"required": _("Enter the 5-digit ZIP code written on this line.")},
+    )
+    visibility = forms.ChoiceField(
+        label=_("What the sheriff may see"),
+        choices=SHEET_CHOICES,
+        initial=Visibility.COUNTED,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def clean_name(self):
+        return clean_name(self.cleaned_data["name"])
+
+    def clean_zip_code(self):
+        return clean_zip_code(self.cleaned_data["zip_code"])
+
+
+class BasePaperRowFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.rows():
+            raise forms.ValidationError(_("Enter at least one line from the sheet."))
+
+    def rows(self) -> list[dict]:
+        return [f.cleaned_data for f in self.forms if f.has_changed() and f.cleaned_data]
+
+
+def paper_rows_formset(data=None, *, rows: int):
+    formset_class = forms.formset_factory(
+        PaperRowForm, formset=BasePaperRowFormSet, extra=rows, max_num=rows, absolute_max=rows
+    )
+    return formset_class(data, prefix="row")
+
+
+class PaperBatchForm(forms.Form):
+    """What goes with a sheet's lines: its language, the leader's attestation, a photo if any."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the sheet"),
+        choices=[("en", _("English")), ("es", _("Spanish"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    attested = forms.BooleanField(
+        label=_(
+            "Each person on these lines signed the sheet in person, and I typed what they wrote."
+        ),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        error_messages={
+            "required": _("Confirm that each person on the sheet signed it in person.")
+        },
+    )
+    photo = forms.FileField(
+        label=_("Photo of the sheet (optional)"),
+        required=False,
+        help_text=_("A JPEG or PNG of at most 5 MB. Only staff see it; it is never public."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "class": "form-control"}),
+    )
+
+    def clean_photo(self):
+        return clean_photo(self.cleaned_data.get("photo"))
+
+
+class TableSignForm(forms.Form):
+    """The signing table: big, simple, nothing remembered. The email is only for updates."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={**NO_AUTOFILL, "class": "form-control form-control-lg"}),
+        error_messages={"required": _("Enter your name.")},
+    )
+    zip_code = forms.CharField(
+        label=_("ZIP code"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "inputmode": "numeric",
+                "class": "form-control form-control-lg",
+                "size": 6,
+            }
+        ),
+        error_messages={"required": _("Enter your 5-digit ZIP code.")},
+    )
+    visibility = forms.ChoiceField(
+        label=_("What the sheriff may see"),
+        choices=Visibility.choices,
+        initial=Visibility.COUNTED,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    email = forms.EmailField(
+        label=_("Your email, to get news about this campaign (optional)"),
+        required=False,
+        max_length=254,
+        help_text=_("No confirmation email: the leader is here. We never show it to the sheriff."),
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "off", "inputmode": "email", "class": "form-control"}
+        ),
+        error_messages={"invalid": _("Enter an email address like name@example.com.")},
+    )
+
+    def clean_name(self):
+        return clean_name(self.cleaned_data["name"])
+
+    def clean_zip_code(self):
+        return clean_zip_code(self.cleaned_data["zip_code"])
+
+    def clean_visibility(self):
+        return self.cleaned_data["visibility"] or Visibility.COUNTED

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
+from campaigns.text import fold
 
 
 class SiteSettings(models.Model):
@@ -147,6 +148,17 @@ def private_upload_path(instance, filename):
     return f"private/{instance._meta.model_name}/{uuid.uuid4().hex}.{suffix}"
 
 
+class PaperBatchQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Each batch with its lines entered and those counting now (confirmed)."""
+        return self.annotate(
+            entered=models.Count("signatures"),
+            counted=models.Count(
+                "signatures", filter=Q(signatures__status=SignatureStatus.CONFIRMED)
+            ),
+        )
+
+
 class PaperBatch(models.Model):
     """One paper sign-up sheet a leader typed in, attested as signed in person."""
 
@@ -169,6 +181,8 @@ class PaperBatch(models.Model):
         "Invalidation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PaperBatchQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("paper batch")
@@ -202,6 +216,11 @@ class Invalidation(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d}: {self.reason[:60]}"
+
+
+def name_key(name: str) -> str:
+    """A name as repeats are compared: "José  LÓPEZ" and "jose lopez" are the same."""
+    return fold(name)[:200]
 
 
 class SignatureQuerySet(models.QuerySet):
@@ -313,6 +332,14 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.get_status_display()}"
+
+    def save(self, *args, **kwargs):
+        # Derived from the name on every save (admin edits, imports, tests), never typed.
+        self.name_key = name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     def public_name(self) -> str:
         """The name as the signer chose the sheriff may see it ('' for counted only)."""

@@ -7,7 +7,7 @@ from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Lower, StrIndex, Substr, TruncHour
 from django.utils import timezone
 
-from .models import Signature
+from .models import Signature, SignatureMethod, SignatureStatus
 
 SPIKE_MIN = 10  # fewer signatures than this in the last hour is never a spike
 SPIKE_RATIO = 5  # the last hour against the hourly average of the day before
@@ -24,7 +24,8 @@ class Spike:
 
 
 def hourly_counts(*, hours: int = 24, campaign_id: int | None = None, now=None) -> list[dict]:
-    """Signatures created per hour (all methods, by status), newest first."""
+    """Signatures created per hour (every method: paper when typed in, signing tables as signed),
+    with how many are confirmed, on paper and in person; newest first."""
     now = now or timezone.now()
     qs = Signature.objects.filter(created_at__gte=now - timedelta(hours=hours))
     if campaign_id:
@@ -34,8 +35,9 @@ def hourly_counts(*, hours: int = 24, campaign_id: int | None = None, now=None) 
         .values("hour")
         .annotate(
             total=Count("id"),
-            confirmed=Count("id", filter=Q(status="confirmed")),
-            in_person=Count("id", filter=~Q(method="online")),
+            confirmed=Count("id", filter=Q(status=SignatureStatus.CONFIRMED)),
+            paper=Count("id", filter=Q(method=SignatureMethod.PAPER)),
+            in_person=Count("id", filter=Q(method=SignatureMethod.IN_PERSON)),
         )
         .order_by("-hour")
     )

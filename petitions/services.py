@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.geography import county_for_zip
 from campaigns.models import Campaign, CampaignStatus, TargetRole
 from campaigns.states import state_name
-from campaigns.text import fold
 
 from . import defaults, tasks, tokens
 from .counting import forget_tally
@@ -39,6 +38,7 @@ from .models import (
     SignatureStatus,
     SigningTable,
     SiteSettings,
+    name_key,
 )
 
 logger = logging.getLogger(__name__)
@@ -225,11 +225,6 @@ def normalize_email(email: str) -> str:
     return f"{base}@{domain}"
 
 
-def name_key(name: str) -> str:
-    """The name as repeats are compared: "José  LÓPEZ" and "jose lopez" are the same."""
-    return fold(name)[:200]
-
-
 def _county_resident(campaign: Campaign, zip_code: str) -> bool:
     place = county_for_zip(zip_code)
     return bool(place and campaign.county_id and place[0] == campaign.county_id)
@@ -283,7 +278,6 @@ def sign_petition(
         "petition_text": petition,
         "language": language,
         "name": name,
-        "name_key": name_key(name),
         "email": email.strip(),
         "zip_code": zip_code,
         "county_resident": _county_resident(campaign, zip_code),
@@ -435,7 +429,6 @@ def _signed_in_person(
         petition_text=petition,
         language=language,
         name=name,
-        name_key=key,
         email=email,
         email_key=email_key,
         zip_code=zip_code,

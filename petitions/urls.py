@@ -1,8 +1,8 @@
-"""Signing and its email links, the public count, and the leader's delivery kit."""
+"""Signing and its email links, the public count, the leader's delivery kit and in-person tools."""
 
 from django.urls import path
 
-from . import views
+from . import in_person, views
 
 app_name = "petitions"
 
@@ -14,6 +14,13 @@ urlpatterns = [
     path(CAMPAIGN + "count/", views.count, name="count"),
     path(CAMPAIGN + "delivery/", views.delivery, name="delivery"),
     path(CAMPAIGN + "delivery/petition.pdf", views.delivery_pdf_view, name="delivery_pdf"),
+    # In person: the paper sheet (?lang=es), typing one in, the signing table, repeats to check.
+    path(CAMPAIGN + "paper/sheet.pdf", in_person.paper_sheet, name="paper_sheet"),
+    path(CAMPAIGN + "paper/", in_person.enter_paper, name="enter_paper"),
+    path(CAMPAIGN + "table/", in_person.signing_table, name="signing_table"),
+    path(CAMPAIGN + "table/open/", in_person.open_table, name="open_table"),
+    path(CAMPAIGN + "table/close/", in_person.close_table, name="close_table"),
+    path(CAMPAIGN + "repeats/<int:signature_id>/", in_person.check_repeat, name="check_repeat"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("withdraw/<str:token>/", views.withdraw, name="withdraw"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

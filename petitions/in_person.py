@@ -1,0 +1,249 @@
+"""The leader's in-person tools: the paper sign-up sheet, typing a sheet in, the signing table, and
+checking entries that look like repeats.
+
+Only the campaign's active leader gets in (the blank sheet: staff too); anyone else logged in gets
+a 403, an anonymous visitor the login page. Nothing here is ever cached: these pages carry names.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import services
+from .counting import tally_for
+from .forms import PaperBatchForm, TableSignForm, paper_rows_formset
+from .models import PaperBatch, Signature, SigningTable
+from .paper import SHEET_LINES, sheet_pdf
+from .views import _campaign, _kwargs
+
+
+def leader_of_campaign(*, staff_too=False):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, state, slug, *args, **kwargs):
+            campaign = _campaign(state, slug)
+            is_leader = campaign.leaderships.active().filter(user=request.user).exists()
+            if not (is_leader or (staff_too and request.user.is_staff)):
+                raise PermissionDenied
+            return view(request, campaign, *args, **kwargs)
+
+        return never_cache(login_required(wrapper))
+
+    return decorator
+
+
+def _dashboard(campaign):
+    return redirect("campaigns:dashboard", **_kwargs(campaign))
+
+
+def _language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def in_person_context(campaign, leadership) -> dict:
+    """What the dashboard shows of paper and in-person signing (counts, sheets, repeats to check)."""
+    table = None
+    if leadership is not None:
+        table = (
+            SigningTable.objects.open().filter(campaign=campaign, leader=leadership.user).first()
+        )
+    kwargs = _kwargs(campaign)
+    return {
+        "tally": tally_for(campaign),
+        "paper_batches": (
+            PaperBatch.objects.filter(campaign=campaign).with_counts().order_by("-created_at")[:10]
+        ),
+        "repeats": list(
+            Signature.objects.filter(campaign=campaign)
+            .repeats_to_check()
+            .only("pk", "name", "zip_code", "method", "created_at")
+            .order_by("created_at")
+        ),
+        "open_table": table,
+        "table_minutes": settings.SIGNING_TABLE_MINUTES,
+        "sheets": [
+            {"code": code, "name": name, "url": _sheet_url(kwargs, code)}
+            for code, name in settings.LANGUAGES
+        ],
+    }
+
+
+def _sheet_url(kwargs, code):
+    return reverse("petitions:paper_sheet", kwargs=kwargs) + f"?lang={code}"
+
+
+@require_GET
+@leader_of_campaign(staff_too=True)
+def paper_sheet(request, campaign):
+    """The blank sign-up sheet to print, in the language asked for (?lang=es)."""
+    language = request.GET.get("lang")
+    if language not in dict(settings.LANGUAGES):
+        language = _language()
+    response = HttpResponse(sheet_pdf(campaign, language=language), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="sign-up-sheet-{campaign.slug}-{language}.pdf"'
+    )
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@leader_of_campaign()
+def enter_paper(request, campaign):
+    """Type in a paper sheet: its lines, the attestation, and a photo of it if the leader has one."""
+    rows = paper_rows_formset(request.POST or None, rows=SHEET_LINES)
+    form = PaperBatchForm(
+        request.POST or None, request.FILES or None, initial={"language": _language()}
+    )
+    if request.method == "POST" and form.is_valid() and rows.is_valid():
+        try:
+            batch = services.enter_paper_batch(
+                campaign,
+                user=request.user,
+                rows=[services.PaperRow(**row) for row in rows.rows()],
+                attested=form.cleaned_data["attested"],
+                language=form.cleaned_data["language"],
+                photo=form.cleaned_data["photo"],
+            )
+        except services.PetitionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            _report_batch(request, batch)
+            return _dashboard(campaign)
+    return render(
+        request,
+        "petitions/paper_entry.html",
+        {"campaign": campaign, "form": form, "rows": rows},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _report_batch(request, batch):
+    entered = batch.signatures.count()
+    to_check = batch.signatures.repeats_to_check().count()
+    messages.success(
+        request,
+        _("%(count)s signatures from the sheet are counted as signed on paper.")
+        % {"count": entered - to_check},
+    )
+    if to_check:
+        messages.warning(
+            request,
+            _(
+                "%(count)s lines look like people who had already signed. They are not counted "
+                "yet: check them below."
+            )
+            % {"count": to_check},
+        )
+
+
+@require_POST
+@leader_of_campaign()
+def open_table(request, campaign):
+    try:
+        services.open_signing_table(campaign, user=request.user)
+    except services.PetitionError as exc:
+        messages.error(request, exc.message)
+        return _dashboard(campaign)
+    return redirect("petitions:signing_table", **_kwargs(campaign))
+
+
+@require_POST
+@leader_of_campaign()
+def close_table(request, campaign):
+    table = SigningTable.objects.filter(campaign=campaign, leader=request.user).first()
+    if table is not None:
+        table = services.close_signing_table(table)
+        messages.success(
+            request,
+            _("The signing table is closed. %(count)s people signed at it.")
+            % {"count": table.signatures.count()},
+        )
+    return _dashboard(campaign)
+
+
+def _table_ended(request, campaign, *, lost_entry=False):
+    """Back to the dashboard, saying why (and, after a late entry, that it was not saved)."""
+    last = SigningTable.objects.filter(campaign=campaign, leader=request.user).first()
+    if last is not None and (last.ended_at is None or last.ended_at >= last.expires_at):
+        message = _(
+            "The signing table closed by itself after %(minutes)s minutes. Open it again to "
+            "keep going."
+        ) % {"minutes": settings.SIGNING_TABLE_MINUTES}
+    else:
+        message = services.SigningTableClosed.message
+    if lost_entry:
+        message = "{} {}".format(
+            _("The last entry was not saved: ask that person to sign again."), message
+        )
+    messages.warning(request, message)
+    return _dashboard(campaign)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@leader_of_campaign()
+def signing_table(request, campaign):
+    """The leader's device at a table: one person signs, the screen clears, the next one signs.
+
+    After each signature the browser is sent to an empty form (POST-redirect-GET): nothing of the
+    previous signer is in the page, its history or the browser's autofill.
+    """
+    table = SigningTable.objects.open().filter(campaign=campaign, leader=request.user).first()
+    if table is None:
+        return _table_ended(request, campaign, lost_entry=request.method == "POST")
+    form = TableSignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_at_table(
+                campaign, user=request.user, language=_language(), **form.cleaned_data
+            )
+        except services.SigningTableClosed:
+            return _table_ended(request, campaign, lost_entry=True)
+        except services.PetitionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Signed. Thank you! Please hand the device back."))
+            response = redirect("petitions:signing_table", **_kwargs(campaign))
+            response.status_code = 303
+            return response
+    petition = services.current_petition(campaign)
+    return render(
+        request,
+        "petitions/signing_table.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "table": table,
+            "petition_title": petition.title(_language()) if petition else "",
+            "petition_body": petition.body(_language()) if petition else "",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@leader_of_campaign()
+def check_repeat(request, campaign, signature_id):
+    """The leader's answer on an entry that looks like a repeat: count it, or remove it."""
+    decision = request.POST.get("decision")
+    if decision not in ("count", "remove"):
+        return _dashboard(campaign)
+    try:
+        if decision == "count":
+            services.count_possible_repeat(campaign, signature_id, user=request.user)
+            messages.success(request, _("Counted as a different person."))
+        else:
+            services.remove_possible_repeat(campaign, signature_id, user=request.user)
+            messages.success(request, _("Removed: that person had already signed."))
+    except services.PetitionError as exc:
+        messages.info(request, exc.message)
+    return _dashboard(campaign)
