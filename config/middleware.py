@@ -49,6 +49,7 @@ class DatabaseUnavailableMiddleware:
                 type(exception).__name__,
             )
             response = render(request, "503.html", status=503)
+            response._has_been_logged = True  # by the line above: Django's would add the path
             response["Retry-After"] = "10"
             response["Cache-Control"] = "no-store"
             return response

@@ -283,12 +283,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_link_tokens": {"()": "config.log_filters.RedactLinkTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_link_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request lines carry paths with tokens and client addresses: keep them out of the logs.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # Its DEBUG lines (a variable missing in a template) print the whole template context.
+        "django.template": {"level": "INFO"},
     },
 }
 

@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.db import OperationalError
+from django.test import Client
 
 from petitions.models import Signature
 from tests.factories import CampaignFactory
@@ -62,12 +63,24 @@ def logs():
         logger.removeHandler(handler)
 
 
+@pytest.fixture
+def console():
+    """What the site's configured console handler writes (its formatter and filters applied)."""
+    import io
+
+    [handler] = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield stream
+    handler.setStream(previous)
+
+
 def _link(kind):
     body = mail.outbox[-1].body
     return re.search(rf"http://testserver(/{kind}/[^\s/]+/)", body).group(1)
 
 
-def test_a_full_journey_logs_no_email_name_or_address(client, logs):
+def test_a_full_journey_logs_no_email_name_or_address(client, logs, console):
     campaign = CampaignFactory()
     sign = f"{campaign.get_absolute_url()}sign/"
     data = {"name": NAME, "email": EMAIL, "zip_code": "77550", "website": ""}
@@ -100,6 +113,10 @@ def test_a_full_journey_logs_no_email_name_or_address(client, logs):
     assert post(withdraw).status_code == 200
     assert Signature.objects.get().status == "withdrawn"
     assert client.get("/confirm/not-a-token/", **env).status_code == 404
+    # A bug on a link page: Django logs "Internal Server Error: <path>", and the path is the link.
+    crashing = Client(raise_request_exception=False)
+    with mock.patch("petitions.services.signature_from_link", side_effect=RuntimeError("bug")):
+        assert crashing.get(withdraw, **env).status_code == 500
 
     text = logs.text()
     assert len(logs.records) >= 3, "the journey should have logged something (tasks, warnings)"
@@ -109,6 +126,17 @@ def test_a_full_journey_logs_no_email_name_or_address(client, logs):
     for secret in (EMAIL, EMAIL.lower(), local, "rosaliaquintanilla", NAME, "Quintanilla", IP):
         assert secret.lower() not in text.lower(), f"{secret!r} leaked into the logs"
     assert FORWARDED not in text
+    # Through the site's own handler, the links' tokens are blanked too: whoever holds one can
+    # confirm or withdraw in the signer's name.
+    written = console.getvalue()
+    assert "Internal Server Error: /withdraw/[token]/" in written
+    assert "Database unavailable during POST petitions:sign" in written
+    assert "Service Unavailable" not in written  # logged once, by the line above
+    for link in (confirm, withdraw):
+        token = link.strip("/").rsplit("/", 1)[-1]
+        assert token not in written, [line for line in written.splitlines() if token in line]
+    for secret in (EMAIL, NAME, IP, FORWARDED):
+        assert secret not in written
 
 
 def test_the_gunicorn_access_log_when_turned_on_leaves_out_the_client_address():
