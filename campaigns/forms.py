@@ -9,7 +9,6 @@ from .services import OUTCOME_STATUSES
 
 # Django marks invalid fields with aria-invalid and links help and error text by aria-describedby.
 CHECKBOX = forms.CheckboxInput(attrs={"class": "form-check-input"})
-TEXT = forms.TextInput(attrs={"class": "form-control"})
 
 
 class CommitmentForm(forms.Form):
@@ -78,15 +77,20 @@ class DeliveryPlanForm(forms.Form):
     )
 
 
+def _in(language: str, widget: type[forms.Widget], **attrs) -> forms.Widget:
+    # lang on each field: screen readers pronounce it and browsers spell-check it in its language.
+    return widget(attrs={"class": "form-control", "lang": language, **attrs})
+
+
 class PetitionTextForm(forms.Form):
-    title_en = forms.CharField(label=_("Title (English)"), max_length=200, widget=TEXT)
-    body_en = forms.CharField(
-        label=_("Text (English)"), widget=forms.Textarea(attrs={"rows": 8, "class": "form-control"})
+    title_en = forms.CharField(
+        label=_("Title (English)"), max_length=200, widget=_in("en", forms.TextInput)
     )
-    title_es = forms.CharField(label=_("Title (Spanish)"), max_length=200, widget=TEXT)
-    body_es = forms.CharField(
-        label=_("Text (Spanish)"), widget=forms.Textarea(attrs={"rows": 8, "class": "form-control"})
+    body_en = forms.CharField(label=_("Text (English)"), widget=_in("en", forms.Textarea, rows=8))
+    title_es = forms.CharField(
+        label=_("Title (Spanish)"), max_length=200, widget=_in("es", forms.TextInput)
     )
+    body_es = forms.CharField(label=_("Text (Spanish)"), widget=_in("es", forms.Textarea, rows=8))
 
 
 class ReassignForm(forms.Form):

@@ -292,7 +292,8 @@ def tools(request, campaign, leadership):
                 "name": name,
                 "url": reverse("campaigns:flyer", kwargs=kwargs) + f"?lang={code}",
             }
-            for code, name in (("en", "English"), ("es", "Español"))
+            # "Flyer (PDF) in Spanish" / "Volante (PDF) en español": names in the page's language.
+            for code, name in settings.LANGUAGES
         ],
     }
     context.update(toolkit(campaign))
