@@ -11,7 +11,7 @@ from urllib.parse import quote_from_bytes
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.test import Client, override_settings
+from django.test import Client
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -60,7 +60,6 @@ HYPOTHESIS = settings(
 )
 # GETs are cheap but many per example: fewer examples keep the file's run under a minute.
 FEWER = settings(HYPOTHESIS, max_examples=40)
-FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
 
 def _bytes(value) -> bytes:
@@ -141,7 +140,6 @@ CLAIM_FIELDS = st.fixed_dictionaries(
 )
 
 
-@FAST_HASHER
 @HYPOTHESIS
 @given(fields=CLAIM_FIELDS)
 def test_claim_answers_clearly_and_makes_a_leader_only_when_it_says_so(campaign, fields):
@@ -171,7 +169,6 @@ SIGNUP_FIELDS = st.fixed_dictionaries(
 )
 
 
-@FAST_HASHER
 @HYPOTHESIS
 @given(fields=SIGNUP_FIELDS)
 def test_signup_answers_clearly_and_creates_an_account_only_on_success(db, fields):
@@ -194,7 +191,6 @@ LOGIN_FIELDS = st.fixed_dictionaries(
 )
 
 
-@FAST_HASHER
 @HYPOTHESIS
 @given(fields=LOGIN_FIELDS)
 def test_login_answers_clearly_and_logs_in_only_with_the_right_password(db, fields):
