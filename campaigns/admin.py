@@ -1,7 +1,8 @@
 """Staff manage contracts, counties, campaigns and their leaders; actions call the services."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,7 +17,16 @@ from . import services
 from . import upload as contract_upload
 from .forms import MergeForm, OutcomeForm, ReassignForm
 from .importing import ImportFileError, parse_contract_file
-from .models import Agency, Campaign, Contract, County, Leadership, Target, TrainingStep
+from .models import (
+    Agency,
+    Campaign,
+    Contract,
+    County,
+    Leadership,
+    Target,
+    TargetRole,
+    TrainingStep,
+)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 IMPORT_SESSION_KEY = "contract_import_token"
@@ -24,8 +34,33 @@ IMPORT_SESSION_KEY = "contract_import_token"
 # Campaigns, targets, leaders and training (the leader work).
 
 
+class TargetFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        campaign = self.instance
+        if campaign.pk or not (campaign.county_id or campaign.agency_id):
+            return
+        if services.agencies_to_address(campaign).exists():
+            return  # the sheriff or agency head is named from the agency on save
+        heads = [
+            f
+            for f in self.forms
+            if f.cleaned_data
+            and not f.cleaned_data.get("DELETE")
+            and f.cleaned_data.get("role") in (TargetRole.SHERIFF, TargetRole.AGENCY_HEAD)
+        ]
+        if not heads:
+            raise ValidationError(
+                gettext_lazy(
+                    "No agency of this county is on file: add the sheriff or the head of the "
+                    "agency as a target, so that the petition is addressed to someone."
+                )
+            )
+
+
 class TargetInline(admin.TabularInline):
     model = Target
+    formset = TargetFormSet
     extra = 0
     fields = ["role", "name", "office", "address", "phone", "order"]
 
@@ -83,6 +118,12 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("leaderships")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            # After staff's own targets are saved: name the rest, then render the petition.
+            services.set_up_campaign(form.instance)
 
     @admin.display(description=gettext_lazy("leader"))
     def leader(self, obj):

@@ -302,6 +302,30 @@ def _head_targets(campaign: Campaign, agencies, existing: list[tuple[str, str]])
     return new
 
 
+def agencies_to_address(campaign: Campaign):
+    """The agencies whose head a campaign addresses: its county's, or its own agency."""
+    if campaign.county_id:
+        return Agency.objects.filter(county_id=campaign.county_id).order_by("name")
+    return Agency.objects.filter(pk=campaign.agency_id)
+
+
+@transaction.atomic
+def set_up_campaign(campaign: Campaign) -> list[Target]:
+    """A campaign staff added by hand: name its sheriff or agency heads, then give it a petition.
+
+    Targets staff entered themselves count; the petition is rendered after commit, once every
+    target is saved, so that it names them.
+    """
+    from petitions.services import ensure_petition_texts
+
+    existing = list(campaign.targets.values_list("role", "office"))
+    targets = Target.objects.bulk_create(
+        _head_targets(campaign, agencies_to_address(campaign), existing)
+    )
+    transaction.on_commit(ensure_petition_texts)
+    return targets
+
+
 # Leaders: claim, training, step down, staff changes. Every change of leader ends one Leadership row
 # and perhaps starts another; rows are never deleted, so they are the record of who led, when, and
 # who made the change.
