@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.geography import county_for_zip
 from campaigns.models import Campaign, CampaignStatus, TargetRole
 from campaigns.states import state_name
+from config.outbox import enqueue_with_transaction
 
 from . import defaults, tasks, tokens
 from .counting import forget_tally
@@ -156,6 +157,59 @@ def ensure_petition_texts() -> int:
     texts = [PetitionText(campaign=c, version=1, **render_petition(c, template)) for c in missing]
     PetitionText.objects.bulk_create(texts, ignore_conflicts=True)
     return len(texts)
+
+
+def _petition_fields(text: PetitionText) -> dict[str, str]:
+    return {
+        "title_en": text.title_en,
+        "title_es": text.title_es,
+        "body_en": text.body_en,
+        "body_es": text.body_es,
+    }
+
+
+@transaction.atomic
+def apply_petition_template(
+    template: PetitionTemplate, *, previous: PetitionTemplate, user=None
+) -> int:
+    """Staff edited the sample petition: every campaign still showing what the previous template
+    rendered, and not signed yet, gets a new approved version rendered from the new one.
+
+    A text someone signed never changes under them (each signature records its version), and a
+    text a leader or staff wrote for their campaign stays theirs. Returns how many changed.
+    """
+    unsigned = (
+        Campaign.objects.select_for_update(no_key=True, of=("self",))
+        .filter(~Exists(Signature.objects.filter(campaign=OuterRef("pk"))))
+        .select_related("county", "agency")
+        .prefetch_related("targets")
+    )
+    campaigns = list(unsigned)
+    current, last = {}, {}
+    texts = PetitionText.objects.filter(campaign_id__in=[c.pk for c in campaigns])
+    for text in texts.order_by("version"):
+        last[text.campaign_id] = text.version
+        if text.status == PetitionTextStatus.APPROVED:
+            current[text.campaign_id] = text
+    now = timezone.now()
+    new = []
+    for campaign in campaigns:
+        text = current.get(campaign.pk)
+        if text is None or _petition_fields(text) != render_petition(campaign, previous):
+            continue
+        fields = render_petition(campaign, template)
+        if fields != _petition_fields(text):
+            new.append(
+                PetitionText(
+                    campaign=campaign,
+                    version=last[campaign.pk] + 1,
+                    reviewed_by=user,
+                    reviewed_at=now,
+                    **fields,
+                )
+            )
+    PetitionText.objects.bulk_create(new)
+    return len(new)
 
 
 def current_petition(campaign: Campaign) -> PetitionText | None:
@@ -306,9 +360,9 @@ def sign_petition(
         if outcome == SignOutcome.NEW:
             _flag_possible_duplicate(signature)
         if outcome in (SignOutcome.NEW, SignOutcome.RESENT):
-            transaction.on_commit(partial(tasks.send_confirmation.enqueue, signature.pk))
+            enqueue_with_transaction(tasks.send_confirmation, signature.pk)
         elif outcome == SignOutcome.ALREADY:
-            transaction.on_commit(partial(tasks.send_already_signed.enqueue, signature.pk))
+            enqueue_with_transaction(tasks.send_already_signed, signature.pk)
     return outcome
 
 
@@ -749,7 +803,7 @@ def _counts_changed(*campaign_ids: int) -> None:
     """After commit: the visitor's count is recomputed, and a task refreshes tallies and milestones."""
     for campaign_id in campaign_ids:
         transaction.on_commit(partial(forget_tally, campaign_id))
-        transaction.on_commit(partial(tasks.after_count_change.enqueue, campaign_id))
+        enqueue_with_transaction(tasks.after_count_change, campaign_id)
 
 
 # Staff: invalidation ------------------------------------------------------------------------
