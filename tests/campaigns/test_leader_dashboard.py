@@ -184,3 +184,59 @@ def test_every_leader_page_has_one_h1_and_its_language(client, campaign, leaders
         assert len(re.findall(r"<h1[\s>]", html)) == 1, page
         assert f'<html lang="{"es" if prefix else "en"}"' in html
     assert client.get(prefix + "/my-campaigns/").status_code == 200
+
+
+def test_dashboard_counts_as_the_public_page_does(client, campaign, leadership):
+    """Residents-only counting (a site setting) applies on the dashboard as on the campaign page."""
+    from petitions.models import Signature, SiteSettings
+
+    for n in range(3):
+        _signature(campaign, n)
+    Signature.objects.filter(campaign=campaign).update(county_resident=False)
+    SiteSettings.objects.update_or_create(pk=1, defaults={"milestone_counts": "residents"})
+    client.force_login(leadership.user)
+    html = client.get(_dashboard(campaign)).content.decode()
+    assert "0 confirmed signatures" in html
+    assert "3 confirmed signatures" not in html
+
+
+def test_at_the_goal_the_dashboard_opens_the_delivery_kit(client, campaign, leadership, settings):
+    settings.SIGNATURE_GOAL = 3
+    for n in range(3):
+        _signature(campaign, n)
+    client.force_login(leadership.user)
+    html = client.get(_dashboard(campaign)).content.decode()
+    kit = f"{campaign.get_absolute_url()}delivery/"
+    assert f'href="{kit}"' in html
+    assert client.get(kit).status_code == 200
+
+
+def test_below_the_goal_the_dashboard_has_no_delivery_kit_link(client, campaign, leadership):
+    _signature(campaign, 1)
+    client.force_login(leadership.user)
+    html = client.get(_dashboard(campaign)).content.decode()
+    assert f'href="{campaign.get_absolute_url()}delivery/"' not in html
+
+
+def test_milestones_always_end_at_the_goal(settings):
+    from campaigns.progress import milestones
+
+    settings.MILESTONES = (50, 100, 200)
+    settings.SIGNATURE_GOAL = 300
+    assert milestones() == [50, 100, 200, 300]
+    assert next_milestone(250) == 300
+    settings.SIGNATURE_GOAL = 150
+    assert milestones() == [50, 100, 150]
+
+
+def test_the_leader_is_emailed_at_a_changed_goal(campaign, leadership, settings, mailoutbox):
+    from petitions.models import MilestoneNotice
+    from petitions.tasks import after_count_change
+
+    settings.MILESTONES = (50, 100, 200)
+    settings.SIGNATURE_GOAL = 2
+    for n in range(2):
+        _signature(campaign, n)
+    after_count_change.call(campaign.pk)
+    assert list(MilestoneNotice.objects.values_list("threshold", flat=True)) == [2]
+    assert [m.to for m in mailoutbox] == [[leadership.user.email]]
