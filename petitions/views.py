@@ -22,7 +22,7 @@ from . import services
 from .counting import tally_for
 from .delivery import delivery_pdf, delivery_summary
 from .forms import DeliveryForm, SignForm
-from .models import SiteSettings
+from .models import ExportAudit, SiteSettings
 
 SIGN_RATE_PER_MINUTE = 10
 CONFIRM_RATE = "30/m"
@@ -328,4 +328,11 @@ def delivery_pdf_view(request, state, slug):
         delivery_pdf(summary, language=language), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'inline; filename="petition-{campaign.slug}.pdf"'
+    # It carries signers' names (those who agreed): every download is recorded, like staff exports.
+    ExportAudit.objects.create(
+        user=request.user,
+        campaign=campaign,
+        rows=len(summary.names),
+        description=f"Delivery PDF ({language}) with {len(summary.names)} names: {campaign}",
+    )
     return response

@@ -11,7 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from campaigns.models import CampaignStatus
-from petitions.models import Delivery, PetitionText
+from petitions.models import Delivery, ExportAudit, PetitionText
 from tests.factories import LeadershipFactory, SignatureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,17 @@ def at_goal(campaign):
         campaign=campaign, name="Pending Named", visibility="full_name", status="pending"
     )
     return campaign
+
+
+def test_each_download_of_the_pdf_is_recorded_with_who_and_how_many_names(
+    client, at_goal, leadership
+):
+    client.force_login(leadership.user)
+    client.get(_url(at_goal, "petition.pdf"))
+    client.get(_url(at_goal, "petition.pdf") + "?lang=es")
+    audits = ExportAudit.objects.order_by("created_at")
+    assert [(a.user, a.campaign, a.rows) for a in audits] == [(leadership.user, at_goal, 2)] * 2
+    assert "Delivery PDF (es)" in audits[1].description
 
 
 def _pdf_text(content) -> str:
