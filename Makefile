@@ -34,11 +34,12 @@ migrate: export DEBUG ?= true
 migrate: install
 	$(PY) manage.py migrate --no-input
 
-# Loads the 2019 cohort (idempotent: a second run changes nothing).
+# Loads the 2019 cohort (idempotent: a second run changes nothing). The sample petition first:
+# the import renders every new campaign's petition from it.
 load: export DEBUG ?= true
 load: install
-	$(PY) manage.py import_contracts fixtures/287g_agreements_2019.csv --verbosity 1
 	$(PY) manage.py seed_content
+	$(PY) manage.py import_contracts fixtures/287g_agreements_2019.csv --verbosity 1
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -211,6 +211,19 @@ class SignatureAdmin(admin.ModelAdmin):
 class PetitionTemplateAdmin(admin.ModelAdmin):
     list_display = ["title_en", "updated_at"]
 
+    def save_model(self, request, obj, form, change):
+        previous = services.petition_template()  # before this save: what campaigns show now
+        super().save_model(request, obj, form, change)
+        updated = services.apply_petition_template(obj, previous=previous, user=request.user)
+        self.message_user(
+            request,
+            _(
+                "%(count)s campaigns with no signatures yet now show the new text; signed "
+                "petitions and texts written for a campaign are unchanged."
+            )
+            % {"count": updated},
+        )
+
 
 @admin.register(PetitionText)
 class PetitionTextAdmin(admin.ModelAdmin):
