@@ -83,6 +83,13 @@ def campaign_list(request):
     )
 
 
+def _moved(request, campaign):
+    """A permanent redirect that keeps the query: a shared link's ?src= tag must reach the form."""
+    query = request.GET.urlencode()  # re-encoded: raw bytes from the client never reach a header
+    url = campaign.get_absolute_url()
+    return redirect(f"{url}?{query}" if query else url, permanent=True)
+
+
 @public_page
 def campaign_detail(request, state, slug):
     campaign = get_object_or_404(
@@ -91,9 +98,9 @@ def campaign_detail(request, state, slug):
         slug=slug,
     )
     if campaign.merged_into_id:
-        return redirect(campaign.merged_into, permanent=True)
+        return _moved(request, campaign.merged_into)
     if state != state.lower():
-        return redirect(campaign, permanent=True)
+        return _moved(request, campaign)
     from petitions.views import campaign_page_context
 
     context = {
