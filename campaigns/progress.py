@@ -17,6 +17,7 @@ CHANNELS = {
     "sms": _("Text message"),
     "instagram": "Instagram",
     "flyer": _("Printed flyer (QR code)"),
+    "sheet": _("Paper sign-up sheet (QR code)"),
     "link": _("Campaign link"),
 }
 
@@ -39,11 +40,16 @@ def signature_count(campaign: Campaign) -> int:
 
 
 def signatures_by_channel(campaign: Campaign) -> list[tuple[str, int]]:
-    """Confirmed signatures per share channel: counts only, never who signed."""
-    from petitions.models import Signature, SignatureStatus
+    """Confirmed online signatures per share channel: counts only, never who signed.
+
+    Paper and signing-table signatures came through no link; the dashboard counts them apart.
+    """
+    from petitions.models import Signature, SignatureMethod, SignatureStatus
 
     rows = (
-        Signature.objects.filter(campaign=campaign, status=SignatureStatus.CONFIRMED)
+        Signature.objects.filter(
+            campaign=campaign, status=SignatureStatus.CONFIRMED, method=SignatureMethod.ONLINE
+        )
         .values("source")
         .annotate(n=Count("id"))
         .order_by("-n", "source")

@@ -910,7 +910,8 @@ class PurgeReport:
 
 
 def purge_signatures(*, days: int, dry_run: bool = False, now=None) -> PurgeReport:
-    """Blank signers' names and emails on campaigns that ended more than `days` ago.
+    """Blank signers' names and emails on campaigns that ended more than `days` ago, and delete
+    the photos of their paper sheets (handwritten names).
 
     Counts, ZIP codes, residence, method and status stay, so the numbers and the ZIP breakdown
     stay right; email_key is blanked too (the campaign takes no more signatures).
@@ -928,4 +929,10 @@ def purge_signatures(*, days: int, dry_run: bool = False, now=None) -> PurgeRepo
         return PurgeReport(campaigns, targets.count())
     with transaction.atomic():
         count = targets.update(name="", name_key="", email="", email_key="", purged_at=now)
+        photographed = PaperBatch.objects.filter(campaign__in=campaigns).exclude(photo="")
+        files = [(b.photo.storage, b.photo.name) for b in photographed]
+        photographed.update(photo="")
+        # The files go once the rows no longer point at them.
+        for storage, name in files:
+            transaction.on_commit(partial(storage.delete, name))
     return PurgeReport(campaigns, count)

@@ -430,3 +430,35 @@ def test_a_former_leader_loses_the_sheet_tools(client, campaign):
     client.force_login(old.user)
     assert client.get(_url(campaign, "paper/sheet.pdf")).status_code == 403
     assert client.get(_url(campaign, "paper/")).status_code == 403
+
+
+def test_the_purge_deletes_the_sheet_photo_with_the_names(client, campaign, leader):
+    from datetime import date, timedelta
+
+    from petitions.services import purge_signatures
+
+    photo = SimpleUploadedFile("sheet.png", _png(), content_type="image/png")
+    post(client, _url(campaign, "paper/"), sheet(THREE, photo=photo))
+    batch = PaperBatch.objects.get()
+    stored = batch.photo.storage
+    name = batch.photo.name
+    assert stored.exists(name)
+    campaign.status = "won"
+    campaign.outcome_date = date.today() - timedelta(days=100)
+    campaign.save()
+
+    with committed():
+        purge_signatures(days=90)
+
+    batch.refresh_from_db()
+    assert not batch.photo
+    assert not stored.exists(name)
+    assert set(batch.signatures.values_list("name", flat=True)) == {""}
+    assert batch.signatures.filter(status="confirmed").count() == 3  # still counted
+
+
+def test_paper_is_not_mistaken_for_a_share_channel(client, campaign, leader):
+    SignatureFactory(campaign=campaign, source="whatsapp")
+    post(client, _url(campaign, "paper/"), sheet(THREE))
+    channels = client.get(_url(campaign, "dashboard/")).context["channels"]
+    assert channels == [("WhatsApp", 1)]
