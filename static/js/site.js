@@ -1,10 +1,14 @@
 // Small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
-  // Move focus to the error summary so screen readers and keyboard users land on it.
+  // Move focus to the first thing to fix: the field of the first error listed in the summary
+  // (its label and error are read with it), or the summary itself when that error is not a field's.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
-    summary.focus();
+    var firstItem = summary.querySelector("li");
+    var link = firstItem && firstItem.querySelector("a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    (field || summary).focus();
   }
   // Copy buttons: copy the text of the element they point at.
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
