@@ -5,11 +5,14 @@ last page under the test run's output folder (pytest --output, default test-resu
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
+from django.utils import translation
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
@@ -113,3 +116,46 @@ def axe():
         assert not bad, f"axe found serious/critical issues on {context or page.url}:\n{detail}"
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # A request handled in Spanish can leave Spanish active in the test thread (URLs, emails).
+    with translation.override("en"):
+        yield
+
+
+class Inbox:
+    """The test outbox as a person reads it: the last message to an address, a link in it."""
+
+    def last_to(self, address):
+        found = [m for m in mail.outbox if address in m.to]
+        assert found, f"no email to {address}; outbox: {[m.to for m in mail.outbox]}"
+        return found[-1]
+
+    def link(self, address, path_pattern):
+        """The path of the first link in the last email to `address` whose path matches."""
+        body = self.last_to(address).body
+        found = re.search(rf"https?://[^/\s]+({path_pattern}[^\s]*)", body)
+        assert found, body
+        return found.group(1)
+
+
+@pytest.fixture
+def inbox():
+    return Inbox()
+
+
+def counted(page) -> str:
+    """The campaign's count as the page announces it ("3 of 200")."""
+    return page.locator(".progress-block [role=status]").inner_text().strip()
+
+
+def tab_to(page, selector, *, backwards=False, limit=80):
+    """Press Tab (or Shift+Tab) until the focused element matches `selector`; keyboard only."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} never got focus by {key} on {page.url}")
