@@ -3,7 +3,8 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,9 +35,25 @@ class SiteSettings(models.Model):
     def __str__(self):
         return str(_("Site settings"))
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+        # A request that read the old row before this commit may have cached it again.
+        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
+
+    CACHE_KEY = "petitions:site-settings"
+
     @classmethod
     def load(cls) -> "SiteSettings":
-        obj, _created = cls.objects.get_or_create(pk=1)
+        """The one row, through the shared cache: read on every signature, changed rarely.
+
+        Saving clears it for every app server at once (the cache is shared), so a pause still
+        takes effect on the next request; the timeout only bounds a change made behind the ORM.
+        """
+        obj = cache.get(cls.CACHE_KEY)
+        if obj is None:
+            obj, _created = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, obj, 60)
         return obj
 
 

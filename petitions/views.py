@@ -152,9 +152,14 @@ def signed(request, state, slug):
     )
 
 
+@public_page
 @require_GET
 def count(request, state, slug):
-    """The count as a visitor sees it, as JSON, cacheable by anyone for a few seconds."""
+    """The count as a visitor sees it, as JSON, cacheable by anyone for a few seconds.
+
+    Kept in the shared page cache like the campaign page: visitors refreshing the count at a
+    surge cost no database query between two renders.
+    """
     campaign = _campaign(state, slug)
     tally = tally_for(campaign)
     response = JsonResponse(

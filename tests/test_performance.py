@@ -176,6 +176,32 @@ def test_a_surge_of_anonymous_visitors_renders_the_campaign_page_once(
 
 
 @override_settings(PAGE_CACHE_SECONDS=10)
+def test_visitors_refreshing_the_count_cost_no_query_between_renders(
+    client, galveston, django_assert_num_queries
+):
+    path = galveston.get_absolute_url() + "count/"
+    first = client.get(path)
+    with django_assert_num_queries(0):
+        again = client.get(path)
+    assert again.json() == first.json()
+
+
+def test_site_settings_are_read_from_the_cache_and_a_change_applies_at_once(
+    galveston, django_assert_num_queries
+):
+    from petitions.models import SiteSettings
+    from petitions.services import signing_closed_reason
+
+    SiteSettings.load()
+    with django_assert_num_queries(0):
+        assert signing_closed_reason(galveston) is None
+    site = SiteSettings.load()
+    site.signing_paused = True
+    site.save()
+    assert signing_closed_reason(galveston) is not None
+
+
+@override_settings(PAGE_CACHE_SECONDS=10)
 def test_shared_page_cache_keeps_languages_and_queries_apart(client, galveston):
     english = client.get(galveston.get_absolute_url())
     spanish = client.get("/es" + galveston.get_absolute_url())
