@@ -426,6 +426,8 @@ LEADER_PAGES = [
     "petition-text/",
     "step-down/",
     "delivery/",
+    "paper/",
+    "table/",  # closed: the page says so and offers to open it
     "lead/",  # an active leader is sent on to the dashboard
 ]
 
@@ -439,6 +441,21 @@ def test_no_english_left_on_a_leader_page(client, leader, subpath):
     assert '<html lang="es"' in html
     # The toolkit shows its English posts inside lang="en", which the detector skips.
     assert not english_left(html, data=(*DATA, leader.user.email)), subpath
+
+
+def test_the_signing_table_speaks_spanish_to_each_signer(client, leader):
+    """At a table the leader's phone goes from hand to hand: the form, its errors, the thanks."""
+    client.force_login(leader.user)
+    opened = client.post(CAMPAIGN + "table/open/", follow=True)
+    assert opened.redirect_chain[-1][0] == CAMPAIGN + "table/"
+    assert not english_left(opened.content.decode(), data=DATA)
+    refused = client.post(CAMPAIGN + "table/", {"name": "", "zip_code": "1"})
+    assert not english_left(refused.content.decode(), data=DATA)
+    signed = client.post(
+        CAMPAIGN + "table/", {"name": "Lucía Gómez", "zip_code": "77550"}, follow=True
+    )
+    assert "Firmado. ¡Gracias! Por favor, devuelva el dispositivo." in signed.content.decode()
+    assert not english_left(signed.content.decode(), data=DATA)
 
 
 def test_my_campaigns_page_is_in_spanish(client, leader):
