@@ -177,6 +177,13 @@ class CampaignStatus(models.TextChoices):
 
 
 class CampaignQuerySet(models.QuerySet):
+    def with_current_petition(self):
+        """Each campaign with `current_petition_id` in the same query (for signing at a surge)."""
+        from petitions.models import PetitionText
+
+        current = PetitionText.objects.filter(campaign=models.OuterRef("pk")).current_first()
+        return self.annotate(current_petition_id=models.Subquery(current.values("pk")[:1]))
+
     def public(self):
         return self.filter(merged_into__isnull=True).exclude(status=CampaignStatus.CLOSED)
 

@@ -84,6 +84,10 @@ class PetitionTextQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=PetitionTextStatus.APPROVED)
 
+    def current_first(self):
+        """The text people sign now is the latest approved version (the one rule)."""
+        return self.approved().order_by("-version")
+
 
 class PetitionText(models.Model):
     """One version of one campaign's petition. Each signature records the version it signed."""

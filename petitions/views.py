@@ -28,10 +28,11 @@ SIGN_RATE_PER_MINUTE = 10
 CONFIRM_RATE = "30/m"
 
 
-def _campaign(state: str, slug: str) -> Campaign:
-    return get_object_or_404(
-        Campaign.objects.select_related("county", "agency"), state=state.upper(), slug=slug
-    )
+def _campaign(state: str, slug: str, *, for_signing: bool = False) -> Campaign:
+    campaigns = Campaign.objects.select_related("county", "agency")
+    if for_signing:
+        campaigns = campaigns.with_current_petition()
+    return get_object_or_404(campaigns, state=state.upper(), slug=slug)
 
 
 def _kwargs(campaign: Campaign) -> dict:
@@ -96,7 +97,7 @@ def _sign_rate(group, request) -> str:
 @public_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign(request, state, slug):
-    campaign = _campaign(state, slug)
+    campaign = _campaign(state, slug, for_signing=request.method == "POST")
     if request.method != "POST":
         return _sign_page(request, campaign, None)
     if not _same_origin(request):
@@ -187,37 +188,49 @@ def _link_problem(request, exc, status=400):
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     """GET shows the button (mail scanners open links and must change nothing); POST confirms."""
+    if request.method == "POST":
+        return _confirm(request, token)
     try:
         signature = services.signature_from_link(token, purpose="confirm")
-    except (services.LinkExpired, services.LinkInvalid) as exc:
-        if isinstance(exc, services.LinkExpired):
-            return _expired(request, token)
+    except services.LinkExpired:
+        return _expired(request, token)
+    except services.LinkInvalid as exc:
         return _link_problem(request, exc, status=404)
-    if request.method == "POST":
-        if is_ratelimited(
-            request, group="petitions.confirm", key=client_key, rate=CONFIRM_RATE, increment=True
-        ):
-            return rate_limited(request)
-        try:
-            signature, _new = services.confirm_signature(token)
-        except services.LinkExpired:
-            return _expired(request, token)
-        except services.SignatureNotActive as exc:
-            return render(
-                request,
-                "petitions/confirm.html",
-                {"signature": signature, "campaign": signature.campaign, "problem": exc.message},
-                status=409,
-            )
-        messages.success(
-            request, _("Thank you: your signature is confirmed and counted. Now share it.")
-        )
-        return redirect(signature.campaign.get_absolute_url() + "?confirmed=1")
     return render(
         request,
         "petitions/confirm.html",
         {"signature": signature, "campaign": signature.campaign},
     )
+
+
+def _confirm(request, token):
+    # One locked read of the signature (in the service), not a look-up first: at a surge every
+    # query counts.
+    if is_ratelimited(
+        request, group="petitions.confirm", key=client_key, rate=CONFIRM_RATE, increment=True
+    ):
+        return rate_limited(request)
+    try:
+        signature, _new = services.confirm_signature(token)
+    except services.LinkExpired:
+        return _expired(request, token)
+    except services.LinkInvalid as exc:
+        return _link_problem(request, exc, status=404)
+    except services.SignatureNotActive as exc:
+        return render(
+            request,
+            "petitions/confirm.html",
+            {
+                "signature": exc.signature,
+                "campaign": exc.signature.campaign,
+                "problem": exc.message,
+            },
+            status=409,
+        )
+    messages.success(
+        request, _("Thank you: your signature is confirmed and counted. Now share it.")
+    )
+    return redirect(signature.campaign.get_absolute_url() + "?confirmed=1")
 
 
 def _expired(request, token):

@@ -258,3 +258,33 @@ def test_a_stale_page_is_served_while_one_request_renders_it_again(
     cache.delete(key + ":renewing")
     assert client.get(path).status_code == 200
     assert cache.get(key)[0] > 0  # rendered again, fresh
+
+
+# The two POSTs a surge is made of: each statement is a round trip under load (see bench/).
+
+
+def test_signing_costs_a_pinned_number_of_queries(client, galveston, django_assert_max_num_queries):
+    form = {
+        "name": "Ana López",
+        "email": "ana@example.org",
+        "zip_code": "77550",
+        "visibility": "counted",
+        "website": "",
+    }
+    client.get(galveston.get_absolute_url())  # site settings now cached, as at a surge
+    # The campaign with its current text, the insert, the mailbox's row locked, the repeat
+    # check; plus the transaction's savepoint and release (BEGIN and COMMIT in production).
+    with django_assert_max_num_queries(6):
+        response = client.post(galveston.get_absolute_url() + "sign/", form)
+    assert response.status_code == 303
+
+
+def test_confirming_costs_a_pinned_number_of_queries(
+    client, galveston, django_assert_max_num_queries
+):
+    pending = SignatureFactory(campaign=galveston, status="pending")
+    with django_assert_max_num_queries(12):
+        response = client.post(f"/confirm/{confirm_token(pending.uid)}/")
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == "confirmed"

@@ -1,7 +1,10 @@
 """With the database task queue, a signature's email task commits or rolls back with the signature."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from petitions.models import Signature
@@ -66,3 +69,16 @@ def test_the_email_task_is_written_in_the_signatures_own_transaction(db_queue):
     with transaction.atomic():
         _sign(campaign)
         assert len(_queued("send_confirmation")) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirmations_at_a_surge_queue_one_count_refresh_after_the_window(db_queue):
+    campaign = CampaignFactory()
+    pending = SignatureFactory.create_batch(3, campaign=campaign, status="pending")
+    before = timezone.now()
+    for signature in pending:
+        confirm_signature(confirm_token(signature.uid))
+    queued = _queued("after_count_change")
+    assert len(queued) == 1
+    assert queued[0].run_after >= before + timedelta(seconds=5)
+    assert Signature.objects.filter(status="confirmed").count() == 3
