@@ -11,7 +11,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from .models import AgencyType, Contract, ContractModel, ContractStatus
-from .states import STATE_NAMES
+from .states import STATE_CODES_BY_NAME, STATE_NAMES
 from .text import fold
 
 OUR_COLUMNS = [
@@ -26,7 +26,7 @@ OUR_COLUMNS = [
 ]
 ICE_COLUMNS = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"]
 
-_STATE_BY_NAME = {fold(name): code for code, name in STATE_NAMES.items()}
+_STATE_BY_NAME = STATE_CODES_BY_NAME
 _MODEL_WORDS = [
     ("task force", ContractModel.TASK_FORCE),
     ("warrant service", ContractModel.WARRANT_SERVICE_OFFICER),

@@ -7,7 +7,12 @@ from django.db.models import Prefetch, Q
 
 from .geography import county_for_zip, county_names, zip_is_known
 from .models import Agency, Campaign, Contract, County
-from .states import STATE_NAMES, state_code_for_translated_name, state_name
+from .states import (
+    STATE_CODES_BY_NAME,
+    STATE_NAMES,
+    state_code_for_translated_name,
+    state_name,
+)
 from .text import fold
 
 MAX_QUERY = 100
@@ -44,10 +49,7 @@ def clean_query(raw: str) -> str:
 def _state_code(query: str, folded: str) -> str:
     if len(query) == 2 and query.upper() in STATE_NAMES:
         return query.upper()
-    for code, name in STATE_NAMES.items():
-        if fold(name) == folded:
-            return code
-    return state_code_for_translated_name(folded)
+    return STATE_CODES_BY_NAME.get(folded) or state_code_for_translated_name(folded)
 
 
 def _campaigns():

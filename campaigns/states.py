@@ -68,13 +68,14 @@ STATES = [
     ("VI", "United States Virgin Islands", "78"),
 ]
 
-STATE_NAMES = {code: name for code, name, _ in STATES}
-STATE_FIPS = {code: fips for code, _, fips in STATES}
-
 # The first name listed is the state's own; the others are spellings found in ICE's lists.
-_OWN_NAMES: dict[str, str] = {}
+STATE_NAMES: dict[str, str] = {}
 for _code, _name, _fips in STATES:
-    _OWN_NAMES.setdefault(_code, _name)
+    STATE_NAMES.setdefault(_code, _name)
+STATE_FIPS = {code: fips for code, _, fips in STATES}
+# Every spelling, folded ("rhode island", "d.c.", "virgin islands") -> code.
+STATE_CODES_BY_NAME = {fold(name): code for code, name, _ in STATES}
+_OWN_NAMES = STATE_NAMES
 
 # The states whose names Spanish speakers translate (USA.gov en español); the catalog holds them.
 _TRANSLATED_NAMES = {

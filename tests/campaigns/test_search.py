@@ -71,6 +71,30 @@ def test_a_state_code_or_name_finds_its_campaigns_and_links_to_all(client, galve
     assert "/campaigns/?state=TX" in html
 
 
+@pytest.mark.parametrize(
+    ("q", "fips", "county", "state"),
+    [
+        ("Rhode Island", "44007", "Providence County", "RI"),
+        ("District of Columbia", "11001", "District of Columbia", "DC"),
+        ("U.S. Virgin Islands", "78010", "St. Croix Island", "VI"),
+    ],
+)
+def test_a_state_with_several_spellings_is_found_by_its_own_name(client, q, fips, county, state):
+    """ICE spells some states two ways; the state's own name must still find it."""
+    campaign = CampaignFactory(county=CountyFactory(fips=fips, name=county, state=state))
+    html = _search(client, q)
+    assert campaign.get_absolute_url() in html
+
+
+def test_an_import_row_may_name_its_state_in_any_known_spelling():
+    from campaigns.importing import _parse_state
+
+    assert _parse_state("Rhode Island") == "RI"
+    assert _parse_state("Rhode Island and Providence Plantations") == "RI"
+    assert _parse_state("District of Columbia") == "DC"
+    assert _parse_state("D.C.") == "DC"
+
+
 def test_a_state_name_that_is_also_a_county_name_finds_both(client):
     county = CountyFactory(fips="05143", name="Washington County", state="AR")
     arkansas = CampaignFactory(county=county)
