@@ -1,6 +1,8 @@
-"""allauth's account adapter: allauth's rate limits key on the site's hashed client address."""
+"""allauth's account adapter: hashed client addresses for rate limits, the sign-up's language."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.utils.translation import get_language
 
 from config.ratelimit import client_hash
 
@@ -13,3 +15,14 @@ class AccountAdapter(DefaultAccountAdapter):
         it also reads it only from CLIENT_IP_HEADER, never from a header the client chose.
         """
         return client_hash(request)
+
+    def save_user(self, request, user, form, commit=True):
+        """A new account keeps the language it signed up in, for the emails it will get."""
+        user.language = site_language()
+        return super().save_user(request, user, form, commit=commit)
+
+
+def site_language() -> str:
+    """The active language as one of settings.LANGUAGES ("es-mx" -> "es"), else the default."""
+    code = (get_language() or "").split("-")[0]
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE

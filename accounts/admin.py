@@ -15,7 +15,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Leading"), {"fields": ["max_campaigns"]}),
+        (_("Leading"), {"fields": ["max_campaigns", "language"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

@@ -1,5 +1,6 @@
 """The site's user: an email address is the login (leaders and staff; signers have no account)."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -45,6 +46,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     # How many campaigns this person may lead at once; staff raise it for trusted organizers.
     max_campaigns = models.PositiveSmallIntegerField(_("campaigns this person may lead"), default=1)
+    # The language of the site when they signed up or last took on a campaign: their emails
+    # (training reminders, milestones, notices) are written in it.
+    language = models.CharField(
+        _("language for emails"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
 
     objects = UserManager()
 

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from accounts.adapter import site_language
 from config.ratelimit import client_key
 from config.views import rate_limited
 
@@ -108,7 +109,10 @@ def claim(request, state, slug):
     if request.method == "POST" and form.is_valid():
         try:
             services.claim_campaign(
-                request.user, campaign, public_name=form.cleaned_data["public_name"]
+                request.user,
+                campaign,
+                public_name=form.cleaned_data["public_name"],
+                language=site_language(),
             )
         except (services.CampaignTaken, services.CampaignNotOpen) as exc:
             return _taken(request, campaign, exc.message, status=409)

@@ -354,7 +354,9 @@ def _reopen_if_led(campaign: Campaign) -> None:
         campaign.save(update_fields=["status"])
 
 
-def claim_campaign(user, campaign: Campaign, *, public_name: str, assigned_by=None) -> Leadership:
+def claim_campaign(
+    user, campaign: Campaign, *, public_name: str, assigned_by=None, language: str | None = None
+) -> Leadership:
     """Make `user` the leader of an open campaign: exactly one wins when several claim at once.
 
     The campaign row is locked so claims queue up and each sees the last one's result; the partial
@@ -381,6 +383,10 @@ def claim_campaign(user, campaign: Campaign, *, public_name: str, assigned_by=No
             transaction.on_commit(
                 partial(notify_staff_of_claim.enqueue, leadership_id=leadership.pk)
             )
+            if language and language != user.language:
+                # Their campaign's emails come in the language they took it on in.
+                user.language = language
+                user.save(update_fields=["language"])
     except IntegrityError as exc:
         raise CampaignTaken from exc
     campaign.status = locked.status

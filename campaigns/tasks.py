@@ -14,7 +14,9 @@ from .models import Leadership
 
 def _send(template: str, leadership: Leadership, to: list[str], task_obj, attempt: int, **extra):
     """Render in one language (whatever the worker has active) and send, retried when mail is down."""
-    with translation.override("en"):
+    # The leader's language for their own emails; staff notices in the site's default.
+    language = leadership.user.language if to == [leadership.user.email] else "en"
+    with translation.override(language):
         context = {"leadership": leadership, "campaign": leadership.campaign, **extra}
         context.update(_campaign_urls(leadership))
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())

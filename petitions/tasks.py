@@ -132,18 +132,19 @@ def send_milestone(campaign_id: int, threshold: int, attempt: int = 1) -> bool:
     leadership = campaign.leaderships.active().select_related("user").first() if campaign else None
     if leadership is None:
         return False
-    language = settings.LANGUAGE_CODE
+    language = leadership.user.language or settings.LANGUAGE_CODE
     kwargs = {"state": campaign.state.lower(), "slug": campaign.slug}
-    context = {
-        "campaign": campaign,
-        "leadership": leadership,
-        "threshold": threshold,
-        "goal": settings.SIGNATURE_GOAL,
-        "reached_goal": threshold >= settings.SIGNATURE_GOAL,
-        "campaign_url": settings.SITE_URL + campaign.get_absolute_url(),
-        "dashboard_url": settings.SITE_URL + reverse("campaigns:dashboard", kwargs=kwargs),
-        "delivery_url": settings.SITE_URL + reverse("petitions:delivery", kwargs=kwargs),
-    }
+    with translation.override(language):  # links in the leader's language too (/es/…)
+        context = {
+            "campaign": campaign,
+            "leadership": leadership,
+            "threshold": threshold,
+            "goal": settings.SIGNATURE_GOAL,
+            "reached_goal": threshold >= settings.SIGNATURE_GOAL,
+            "campaign_url": settings.SITE_URL + campaign.get_absolute_url(),
+            "dashboard_url": settings.SITE_URL + reverse("campaigns:dashboard", kwargs=kwargs),
+            "delivery_url": settings.SITE_URL + reverse("petitions:delivery", kwargs=kwargs),
+        }
     subject, body = _render("petitions/email/milestone", language, context)
     message = EmailMessage(subject, body, to=[leadership.user.email])
     return _send(message, send_milestone, attempt, campaign_id=campaign_id, threshold=threshold)

@@ -324,3 +324,57 @@ def test_a_leader_email_is_retried_later_when_the_mail_server_is_down(
         task_obj.call(leadership_id=leadership.pk)
     enqueue.assert_called_once_with(attempt=2, leadership_id=leadership.pk)
     assert mail.outbox == []
+
+
+# The leader's language
+
+
+def test_a_leader_who_takes_a_campaign_in_spanish_gets_its_emails_in_spanish(
+    client, campaign, settings, django_capture_on_commit_callbacks
+):
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(email="lucia@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.force_login(user)
+    response = client.post(
+        f"/es{campaign.get_absolute_url()}lead/",
+        {"public_name": "Lucía", "promote": "on", "gather": "on", "deliver": "on", "website": ""},
+    )
+    assert response.status_code in (302, 303), response.content.decode()[:500]
+    user.refresh_from_db()
+    assert user.language == "es"
+
+    settings.CLAIM_TRAINING_DEADLINE = timedelta(days=14)
+    leadership = Leadership.objects.get(user=user)
+    _age(leadership, days=8)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reopen_stale_claims()
+    (reminder,) = mail.outbox
+    assert reminder.subject.startswith("Termine su capacitación")
+    assert "/es/" in reminder.body
+
+
+def test_a_milestone_email_is_in_the_leaders_language(campaign):
+    from petitions.tasks import send_milestone
+
+    LeadershipFactory(campaign=campaign, user=UserFactory(email="ana@example.org", language="es"))
+    send_milestone.call(campaign_id=campaign.pk, threshold=200)
+    (message,) = mail.outbox
+    assert "llegó a la meta" in message.subject
+    assert "/es/" in message.body
+
+
+def test_signing_up_in_spanish_records_spanish(client, db):
+    client.post(
+        "/es/accounts/signup/",
+        {
+            "email": "nuevo@example.org",
+            "password1": "una-clave-larga-7",
+            "password2": "una-clave-larga-7",
+        },
+    )
+    from accounts.models import User
+
+    assert User.objects.get(email="nuevo@example.org").language == "es"
