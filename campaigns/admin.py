@@ -13,6 +13,8 @@ from import_export import resources
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV
 
+from config.spreadsheets import neutralize
+
 from . import services
 from . import upload as contract_upload
 from .forms import MergeForm, OutcomeForm, ReassignForm
@@ -28,7 +30,6 @@ from .models import (
     TrainingStep,
 )
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 IMPORT_SESSION_KEY = "contract_import_token"
 
 # Campaigns, targets, leaders and training (the leader work).
@@ -367,10 +368,7 @@ class SpreadsheetSafeResource(resources.ModelResource):
     """Neutralise cells a spreadsheet would run as a formula (= + - @, tab, CR): prefix with '."""
 
     def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            return "'" + value
-        return value
+        return neutralize(super().export_field(field, instance, **kwargs))
 
 
 class ContractResource(SpreadsheetSafeResource):

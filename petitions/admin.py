@@ -16,6 +16,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.spreadsheets import neutralize
+
 from . import services
 from .forms import InvalidationForm, ReasonForm
 from .models import (
@@ -33,7 +35,6 @@ from .models import (
     SiteSettings,
 )
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_FIELDS = [
     "campaign",
     "name",
@@ -51,10 +52,8 @@ EXPORT_FIELDS = [
 ]
 
 
-def neutralize(value) -> str:
-    """A spreadsheet must never run a signer's input as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+def _cell(value) -> str:
+    return neutralize("" if value is None else str(value))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -130,8 +129,8 @@ class SignatureAdmin(admin.ModelAdmin):
         for s in rows:
             writer.writerow(
                 [
-                    neutralize(f"{s.campaign.name}, {s.campaign.state}"),
-                    *(neutralize(getattr(s, f)) for f in EXPORT_FIELDS[1:]),
+                    _cell(f"{s.campaign.name}, {s.campaign.state}"),
+                    *(_cell(getattr(s, f)) for f in EXPORT_FIELDS[1:]),
                 ]
             )
         per_campaign = {}

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from campaigns.models import CampaignStatus
-from petitions.admin import neutralize
+from config.spreadsheets import neutralize
 from petitions.models import (
     ExportAudit,
     Invalidation,
