@@ -67,6 +67,62 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+# Pillow's format name -> the content type the photo is sent with (never the uploader's claim).
+PHOTO_TYPES = {
+    "JPEG": "image/jpeg",
+    "MPO": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "HEIC": "image/heic",
+    "HEIF": "image/heif",
+}
+
+
+class PrivatePhotoAdmin(admin.ModelAdmin):
+    """A model's `photo` opened from admin only: photos have no public address (MEDIA is never
+    served), are checked by content each time and sent with the type Pillow found."""
+
+    def _photo_url_name(self):
+        return f"{self.opts.app_label}_{self.opts.model_name}_photo"
+
+    def private_photo_link(self, obj):
+        if not obj.photo:
+            return "–"
+        url = reverse(f"admin:{self._photo_url_name()}", args=[obj.pk])
+        return format_html('<a href="{}" rel="noopener">{}</a>', url, _("Open the photo"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/photo/",
+                self.admin_site.admin_view(self.photo_view),
+                name=self._photo_url_name(),
+            ),
+            *super().get_urls(),
+        ]
+
+    def photo_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        obj = get_object_or_404(self.model, pk=pk)
+        if not obj.photo:
+            raise Http404
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with obj.photo.open("rb") as handle, Image.open(handle) as image:
+                content_type = PHOTO_TYPES.get(image.format)
+        except (FileNotFoundError, UnidentifiedImageError, OSError):
+            raise Http404 from None
+        if content_type is None:
+            raise Http404
+        response = FileResponse(obj.photo.open("rb"), content_type=content_type)
+        response["Content-Disposition"] = f'inline; filename="{self.opts.model_name}-{obj.pk}"'
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     list_display = [
@@ -285,7 +341,7 @@ class InvalidationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
+class DeliveryAdmin(PrivatePhotoAdmin, ReadOnlyAdmin):
     list_display = [
         "campaign",
         "delivered_on",
@@ -294,6 +350,12 @@ class DeliveryAdmin(ReadOnlyAdmin):
         "recorded_by",
     ]
     list_select_related = ["campaign", "recorded_by"]
+    exclude = ["photo"]
+    readonly_fields = ["photo_link"]
+
+    @admin.display(description=gettext_lazy("photo of the delivery"))
+    def photo_link(self, obj):
+        return self.private_photo_link(obj)
 
 
 @admin.register(ExportAudit)
@@ -336,19 +398,8 @@ class PaperSignatureInline(admin.TabularInline):
         return False
 
 
-# Pillow's format name -> the content type the photo is sent with (never the uploader's claim).
-PHOTO_TYPES = {
-    "JPEG": "image/jpeg",
-    "MPO": "image/jpeg",
-    "PNG": "image/png",
-    "WEBP": "image/webp",
-    "HEIC": "image/heic",
-    "HEIF": "image/heif",
-}
-
-
 @admin.register(PaperBatch)
-class PaperBatchAdmin(admin.ModelAdmin):
+class PaperBatchAdmin(PrivatePhotoAdmin):
     """Sheets leaders typed in: staff accept or reject them with a reason (the counts follow)."""
 
     list_display = [
@@ -404,42 +455,7 @@ class PaperBatchAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("photo of the sheet"))
     def photo_link(self, obj):
-        if not obj.photo:
-            return "–"
-        url = reverse("admin:petitions_paperbatch_photo", args=[obj.pk])
-        return format_html('<a href="{}" rel="noopener">{}</a>', url, _("Open the photo"))
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/photo/",
-                self.admin_site.admin_view(self.photo_view),
-                name="petitions_paperbatch_photo",
-            ),
-            *super().get_urls(),
-        ]
-
-    def photo_view(self, request, pk):
-        """The sheet's photo, to staff only: it has no public address (MEDIA is never served)."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        batch = get_object_or_404(PaperBatch, pk=pk)
-        if not batch.photo:
-            raise Http404
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            with batch.photo.open("rb") as handle, Image.open(handle) as image:
-                content_type = PHOTO_TYPES.get(image.format)
-        except (FileNotFoundError, UnidentifiedImageError, OSError):
-            raise Http404 from None
-        if content_type is None:
-            raise Http404
-        response = FileResponse(batch.photo.open("rb"), content_type=content_type)
-        response["Content-Disposition"] = f'inline; filename="sheet-{batch.pk}"'
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return self.private_photo_link(obj)
 
     @admin.action(description=gettext_lazy("Accept the selected sheets (asks for a reason)"))
     def accept_batches(self, request, queryset):

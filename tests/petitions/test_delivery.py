@@ -205,3 +205,32 @@ def test_a_leader_cannot_reach_signer_emails_by_any_url(client, at_goal, leaders
     assert admin.status_code == 302
     assert "login" in admin["Location"]
     assert "@example.org" not in admin.content.decode()
+
+
+def test_staff_open_the_delivery_photo_from_admin_and_nobody_else_can(client, at_goal, leadership):
+    from django.conf import settings
+
+    from tests.factories import UserFactory
+
+    client.force_login(leadership.user)
+    client.post(
+        _url(at_goal),
+        {
+            "delivered_on": timezone.localdate().isoformat(),
+            "received_by": "Front desk deputy",
+            "photo": SimpleUploadedFile("receipt.png", _png(), content_type="image/png"),
+        },
+    )
+    delivery = Delivery.objects.get()
+    photo_url = f"/{settings.ADMIN_URL}petitions/delivery/{delivery.pk}/photo/"
+    assert client.get(photo_url).status_code == 302  # the leader is sent to log in as staff
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    page = client.get(f"/{settings.ADMIN_URL}petitions/delivery/{delivery.pk}/change/")
+    assert photo_url in page.content.decode()
+    photo = client.get(photo_url)
+    assert photo.status_code == 200
+    assert photo["Content-Type"] == "image/png"
+    assert "no-store" in photo["Cache-Control"]
+    delivery.photo.delete()
