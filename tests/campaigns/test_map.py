@@ -113,3 +113,23 @@ def test_an_empty_map_still_draws_the_states(client):
     html = client.get("/map/").content.decode()
     assert '<path class="state"' in html
     assert 'class="contract"' not in _svg(html)
+
+
+def _import(name):
+    path = FIXTURES / name
+    rows, problems = parse_contract_file(path.read_bytes(), path.name)
+    import_contracts(rows, problems=problems)
+
+
+def test_the_map_page_stays_light_even_with_every_2026_contract(client):
+    """Measured, not guessed: the page over a phone connection, as a compressing proxy sends it."""
+    import gzip
+
+    _import("287g_agreements_2019.csv")
+    light = client.get("/map/").content
+    _import("287g_agreements_2026-05.csv")
+    full = client.get("/map/").content
+    # 2019 (124 campaigns): ~80 KB of HTML; 2026 (about 1,000 counties): ~360 KB, ~65 KB gzipped.
+    assert len(light) < 120_000
+    assert len(full) < 450_000
+    assert len(gzip.compress(full)) < 90_000
