@@ -83,6 +83,8 @@ def test_share_image_is_a_png_of_each_size_cached_publicly_for_a_minute(client, 
         assert "max-age=60" in response["Cache-Control"]
         image = Image.open(BytesIO(response.content))
         image.verify()
+        image = Image.open(BytesIO(response.content))
+        assert image.text["URL"] == CAMPAIGN_URL
         assert image.format == "PNG"
         assert image.size == expected
 
@@ -103,6 +105,11 @@ def test_flyer_is_a_pdf_with_the_campaign_link_and_a_qr_code(client, campaign):
     assert images, "the QR code image is embedded"
     qr = images[0].image
     assert qr.size[0] == qr.size[1]  # square
+    # No QR decoder is installed: the embedded code must be, pixel for pixel, the code of the link.
+    from campaigns.tools import qr_png
+
+    expected = Image.open(qr_png(f"{CAMPAIGN_URL}?src=flyer")).convert("L")
+    assert qr.convert("L").tobytes() == expected.tobytes()
 
 
 def test_flyer_in_spanish_by_parameter_or_page_language(client, campaign):
