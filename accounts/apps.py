@@ -1,6 +1,10 @@
+"""The people who log in: leaders and staff (signers have no account)."""
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Accounts"
+    # allauth's own app is also called "Accounts" in admin: two sections of one name confused staff.
+    verbose_name = _("Leaders and staff")
