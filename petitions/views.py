@@ -20,7 +20,7 @@ from config.views import rate_limited
 
 from . import services
 from .counting import tally_for
-from .delivery import delivery_pdf, delivery_summary
+from .delivery import MIN_ZIP_GROUP, delivery_pdf, delivery_summary
 from .forms import DeliveryForm, SignForm
 from .models import ExportAudit, SiteSettings
 
@@ -326,6 +326,7 @@ def delivery(request, state, slug):
             "summary": summary,
             "form": form,
             "deliveries": campaign.deliveries.order_by("-delivered_on"),
+            "min_zip_group": MIN_ZIP_GROUP,
         },
         status=status,
     )
