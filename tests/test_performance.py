@@ -31,8 +31,23 @@ QUERY_PINS = {
     "/map/": 1,
     "/campaigns/": 1,
     "/campaigns/tx/galveston-county/": 7,
+    "/campaigns/tx/galveston-county/sign/": 5,
+    "/campaigns/tx/galveston-county/signed/": 1,
+    "/campaigns/tx/galveston-county/count/": 3,
+    "/campaigns/?state=TX": 1,
+    "/campaigns/tx/galveston-county/share/1200x630.png": 3,
+    "/campaigns/tx/galveston-county/flyer.pdf": 2,
+    "/es/map/": 1,
+    "/healthz": 1,
 }
-PUBLIC_PAGES = [*QUERY_PINS, "/search/", "/es/", "/es/campaigns/tx/galveston-county/"]
+# Files and the health check have their own caching (a minute, or none), tested elsewhere.
+NOT_PAGES = ("share/1200x630.png", "flyer.pdf", "/healthz")
+PUBLIC_PAGES = [
+    *(path for path in QUERY_PINS if not path.endswith(NOT_PAGES)),
+    "/search/",
+    "/es/",
+    "/es/campaigns/tx/galveston-county/",
+]
 
 
 def _more_campaigns(n):
