@@ -3,40 +3,15 @@
 Real PostgreSQL connections, one per thread, started together by a barrier.
 """
 
-import threading
-
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 
 from campaigns.models import Campaign, CampaignStatus, Leadership
 from campaigns.services import CampaignTaken, claim_campaign
 from tests.factories import CampaignFactory, CountyFactory, UserFactory
+from tests.races import race
 
 ROUNDS = 25
-
-
-def _race(target, *args_per_thread):
-    barrier = threading.Barrier(len(args_per_thread))
-    results = []
-    lock = threading.Lock()
-
-    def run(*args):
-        try:
-            barrier.wait(timeout=10)
-            outcome = target(*args)
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert on
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=args) for args in args_per_thread]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def _claim(user_id, campaign_id):
@@ -55,7 +30,7 @@ def test_two_simultaneous_claims_on_one_county_give_exactly_one_leader():
         campaign = CampaignFactory(county=county)
         first, second = UserFactory(), UserFactory()
 
-        results = _race(_claim, (first.pk, campaign.pk), (second.pk, campaign.pk))
+        results = race(_claim, (first.pk, campaign.pk), (second.pk, campaign.pk))
 
         winners = [r for r in results if isinstance(r, Leadership)]
         losers = [r for r in results if isinstance(r, CampaignTaken)]
@@ -75,7 +50,7 @@ def test_database_refuses_a_second_active_leader_even_without_the_lock():
     def insert(user_id):
         return Leadership.objects.create(campaign_id=campaign.pk, user_id=user_id, public_name="x")
 
-    results = _race(insert, (users[0].pk,), (users[1].pk,))
+    results = race(insert, (users[0].pk,), (users[1].pk,))
 
     assert sum(isinstance(r, Leadership) for r in results) == 1
     assert sum(isinstance(r, IntegrityError) for r in results) == 1

@@ -2,43 +2,17 @@
 two identical sign requests leave one signature; two confirmations confirm once; a milestone
 crossed by two confirmations at once is announced once."""
 
-import threading
-
 import pytest
 from django.core import mail
-from django.db import connection
 
 from campaigns.models import Campaign
 from petitions import tokens
 from petitions.models import MilestoneNotice, Signature
 from petitions.services import SignOutcome, confirm_signature, sign_petition
 from tests.factories import CampaignFactory, CountyFactory, LeadershipFactory, SignatureFactory
+from tests.races import race
 
 ROUNDS = 25
-
-
-def _race(target, *args_per_thread):
-    barrier = threading.Barrier(len(args_per_thread))
-    results = []
-    lock = threading.Lock()
-
-    def run(*args):
-        try:
-            barrier.wait(timeout=10)
-            outcome = target(*args)
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert on
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=args) for args in args_per_thread]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def _sign(campaign_id, email):
@@ -61,7 +35,7 @@ def test_two_identical_sign_requests_at_once_leave_one_signature():
         campaign = CampaignFactory(county=county)
         mail.outbox.clear()
 
-        results = _race(_sign, (campaign.pk, "ana@gmail.com"), (campaign.pk, "A.na+x@gmail.com"))
+        results = race(_sign, (campaign.pk, "ana@gmail.com"), (campaign.pk, "A.na+x@gmail.com"))
 
         assert all(isinstance(r, SignOutcome) for r in results), f"round {n}: {results!r}"
         assert sorted(results) == sorted([SignOutcome.NEW, SignOutcome.RESENT]), results
@@ -77,7 +51,7 @@ def test_two_confirmations_at_once_confirm_once():
         signature = SignatureFactory(campaign=CampaignFactory(county=county), status="pending")
         token = tokens.confirm_token(signature.uid)
 
-        results = _race(confirm_signature, (token,), (token,))
+        results = race(confirm_signature, (token,), (token,))
 
         assert all(isinstance(r, tuple) for r in results), f"round {n}: {results!r}"
         assert sorted(new for _sig, new in results) == [False, True]
@@ -96,7 +70,7 @@ def test_a_milestone_crossed_by_two_confirmations_at_once_is_announced_once():
         pending = SignatureFactory.create_batch(2, campaign=campaign, status="pending")
         mail.outbox.clear()
 
-        _race(
+        race(
             confirm_signature,
             (tokens.confirm_token(pending[0].uid),),
             (tokens.confirm_token(pending[1].uid),),

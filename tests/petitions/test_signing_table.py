@@ -3,14 +3,12 @@
 ends it; rate limits do not block it; repeats are held for the leader; staff see it per hour."""
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import connection
 from django.utils import timezone, translation
 
 from campaigns.models import Campaign
@@ -23,6 +21,7 @@ from tests.factories import (
     SignatureFactory,
     UserFactory,
 )
+from tests.races import race
 
 from .conftest import post
 
@@ -286,29 +285,6 @@ def test_staff_see_in_person_signatures_per_hour(client, campaign, table):
 # PostgreSQL: two entries at once still see each other ------------------------------------------
 
 
-def _race(target, *args_per_thread):
-    barrier = threading.Barrier(len(args_per_thread))
-    results, lock = [], threading.Lock()
-
-    def run(*args):
-        try:
-            barrier.wait(timeout=10)
-            outcome = target(*args)
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert on
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=args) for args in args_per_thread]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 def _enter(kind, campaign_id, user_id, name):
     from petitions.services import PaperRow, enter_paper_batch
 
@@ -333,7 +309,7 @@ def test_the_same_person_at_the_table_and_on_a_sheet_at_once_is_flagged_once():
         open_signing_table(leadership.campaign, user=leadership.user)
         ids = (leadership.campaign_id, leadership.user_id)
 
-        results = _race(_enter, ("table", *ids, "Ana López"), ("paper", *ids, "ana lopez"))
+        results = race(_enter, ("table", *ids, "Ana López"), ("paper", *ids, "ana lopez"))
 
         assert all(isinstance(r, Signature) for r in results), f"round {n}: {results!r}"
         rows = Signature.objects.filter(campaign_id=leadership.campaign_id)
