@@ -23,11 +23,12 @@ from django_ratelimit.core import is_ratelimited
 from accounts.adapter import site_language
 from config.ratelimit import client_key
 from config.views import rate_limited
+from petitions.counting import tally_for
 
 from . import services
 from .forms import CommitmentForm, DeliveryPlanForm, PetitionTextForm
 from .models import Campaign, CampaignStatus, TrainingCompletion, TrainingStep
-from .progress import checklist, next_milestone, signature_count, signatures_by_channel
+from .progress import checklist, next_milestone, signatures_by_channel
 from .tools import SHARE_SIZES, flyer_pdf, share_image, toolkit
 
 CLAIM_RATE = "10/m"
@@ -141,7 +142,7 @@ def dashboard(request, campaign, leadership):
     from petitions.in_person import in_person_context
     from petitions.models import PetitionText, PetitionTextStatus
 
-    count = signature_count(campaign)
+    count = tally_for(campaign).counted
     goal = settings.SIGNATURE_GOAL
     items = checklist(campaign, leadership, count)
     steps_total = TrainingStep.objects.count()
@@ -367,7 +368,7 @@ def share_image_view(request, state, slug, size):
     if size not in SHARE_SIZES:
         raise Http404
     campaign = _campaign(state, slug)
-    png = share_image(campaign, size=size, count=signature_count(campaign))
+    png = share_image(campaign, size=size, count=tally_for(campaign).counted)
     return _public_file(HttpResponse(png, content_type="image/png"))
 
 

@@ -32,13 +32,6 @@ def milestones() -> list[int]:
     return sorted({*(m for m in settings.MILESTONES if m < goal), goal})
 
 
-def signature_count(campaign: Campaign) -> int:
-    """The count toward the goal as every page shows it (petitions.counting holds the rule)."""
-    from petitions.counting import tally_for
-
-    return tally_for(campaign).counted
-
-
 def signatures_by_channel(campaign: Campaign) -> list[tuple[str, int]]:
     """Confirmed online signatures per share channel: counts only, never who signed.
 

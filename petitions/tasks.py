@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from campaigns.models import Campaign
-from config.mail import MAX_ATTEMPTS, retry_delay  # noqa: F401 (part of this module's API)
 from config.mail import send_or_retry as _send
 
 from . import tokens

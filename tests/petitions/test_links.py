@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
+from config.mail import MAX_ATTEMPTS
 from petitions import tasks
 from petitions.models import Signature
 
@@ -195,7 +196,7 @@ def test_a_send_gives_up_after_the_last_attempt(campaign, caplog):
         mock.patch("django.tasks.base.Task.enqueue") as enqueue,
         caplog.at_level(logging.ERROR, logger="config.mail"),
     ):
-        tasks.send_confirmation.call(signature_id=signature.pk, attempt=tasks.MAX_ATTEMPTS)
+        tasks.send_confirmation.call(signature_id=signature.pk, attempt=MAX_ATTEMPTS)
     enqueue.assert_not_called()
     assert "gave up" in caplog.text
     assert mail.outbox == []
