@@ -4,8 +4,8 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import connections, models, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -245,8 +245,52 @@ def name_key(name: str) -> str:
 
 
 class SignatureQuerySet(models.QuerySet):
+    def insert_if_new(self, signature: "Signature") -> bool:
+        """Insert `signature` unless its mailbox already signed this campaign, in one statement.
+
+        INSERT … ON CONFLICT DO NOTHING RETURNING id: True (and `signature.pk` set) when the row
+        is new, False when one for this mailbox exists. bulk_create(ignore_conflicts=True) cannot
+        tell which without a second query, and a plain save() that loses the race raises a unique
+        violation whose detail PostgreSQL writes to its log, address included.
+        """
+        meta = self.model._meta
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        values = [f.get_db_prep_save(f.pre_save(signature, True), connection) for f in fields]
+        # Table and column names come from the model, quoted; every value is a parameter.
+        columns = ", ".join(quote(f.column) for f in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+            f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
+        if row is None:
+            return False
+        signature.pk = row[0]
+        signature._state.adding = False
+        signature._state.db = self.db
+        return True
+
     def confirmed(self):
         return self.filter(status=SignatureStatus.CONFIRMED)
+
+    def live(self):
+        return self.exclude(status__in=[SignatureStatus.WITHDRAWN, SignatureStatus.INVALIDATED])
+
+    def same_name_and_zip(self, campaign_id, zip_code, key):
+        """Live signatures in a campaign with this folded name and ZIP: the repeat rule."""
+        return self.live().filter(campaign_id=campaign_id, zip_code=zip_code, name_key=key)
+
+    def possible_repeats(self):
+        """Signatures whose folded name and ZIP match an earlier live one in their campaign."""
+        earlier = self.model.objects.same_name_and_zip(
+            OuterRef("campaign_id"), OuterRef("zip_code"), OuterRef("name_key")
+        ).filter(pk__lt=OuterRef("pk"))
+        return self.exclude(name_key="").filter(Exists(earlier))
 
     def pending(self):
         return self.filter(status=SignatureStatus.PENDING)
@@ -300,6 +344,10 @@ class Signature(models.Model):
     # Same folded name and ZIP as another signature in this campaign. Online, only a note; on paper
     # or at a signing table the row waits (pending) until the leader says it is a different person.
     possible_duplicate = models.BooleanField(default=False)
+    # Signed online, its confirmation email not queued yet: the worker's next sweep
+    # (petitions.tasks.follow_up_new_signatures) checks it for repeats and queues the email. The
+    # signing request writes this one row and nothing else, so a surge costs one INSERT each.
+    follow_up_due = models.BooleanField(default=False, editable=False)
     paper_batch = models.ForeignKey(
         PaperBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="signatures"
     )
@@ -349,6 +397,10 @@ class Signature(models.Model):
             ),
             models.Index(fields=["campaign", "created_at"], name="signature_recent_idx"),
             models.Index(fields=["campaign", "zip_code", "name_key"], name="signature_twin_idx"),
+            # The sweep's queue: only the rows that still wait for it are in this index.
+            models.Index(
+                fields=["id"], condition=Q(follow_up_due=True), name="signature_follow_up_idx"
+            ),
         ]
 
     def __str__(self):

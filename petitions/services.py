@@ -13,7 +13,6 @@ from enum import StrEnum
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q, Value
 from django.db.models.functions import Least
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.geography import county_for_zip
 from campaigns.models import Campaign, CampaignStatus, TargetRole
 from campaigns.states import state_name
-from config.outbox import enqueue_with_transaction
+from config.outbox import enqueue_once_per_window, enqueue_with_transaction
 
 from . import defaults, tasks, tokens
 from .counting import forget_tally
@@ -352,29 +351,46 @@ def sign_petition(
         "source": source,
         "method": SignatureMethod.ONLINE,
     }
-    candidate = Signature(campaign=campaign, email_key=email_key, name_key=name_key(name), **fields)
+    candidate = Signature(
+        campaign=campaign,
+        email_key=email_key,
+        name_key=name_key(name),
+        follow_up_due=True,
+        **fields,
+    )
+    # A new mailbox (nearly every signer at a surge) costs this one statement, committed on its
+    # own: the row carries its follow-up (repeat check, confirmation email), which the worker
+    # sweeps up a second later. Two identical requests racing both try; one inserts, the other
+    # finds its row below.
+    if Signature.objects.insert_if_new(candidate):
+        _follow_up_soon()
+        return SignOutcome.NEW
     with transaction.atomic():
-        # INSERT … ON CONFLICT DO NOTHING, then the mailbox's row, locked: ours if it has our uid.
-        # A mailbox that already signed (or a racing request for it that committed first) raises
-        # no unique-violation error, whose detail would put the address in the database's log;
-        # and a new signer costs two statements, not select + savepoint + insert + release.
-        Signature.objects.bulk_create([candidate], ignore_conflicts=True)
         signature = _signature_row(campaign, email_key)
-        if signature is None:
-            outcome = SignOutcome.IGNORED
-        elif signature.uid == candidate.uid:
-            outcome = SignOutcome.NEW
-        else:
-            outcome = _outcome_for(signature)
-        if outcome == SignOutcome.NEW and signature.status == SignatureStatus.WITHDRAWN:
+        outcome = _outcome_for(signature) if signature else SignOutcome.IGNORED
+        if outcome == SignOutcome.NEW:  # withdrawn before: signing again starts it over
             _restart(signature, fields)
-        if outcome == SignOutcome.NEW:
-            _flag_possible_duplicate(signature)
-        if outcome in (SignOutcome.NEW, SignOutcome.RESENT):
+            _follow_up_soon()
+        elif outcome == SignOutcome.RESENT:
             enqueue_with_transaction(tasks.send_confirmation, signature.pk)
         elif outcome == SignOutcome.ALREADY:
             enqueue_with_transaction(tasks.send_already_signed, signature.pk)
     return outcome
+
+
+FOLLOW_UP_SECONDS = 1
+
+
+def _follow_up_soon() -> None:
+    """Once committed: one sweep of new signatures in the next second, whoever signed in it."""
+    transaction.on_commit(
+        partial(
+            enqueue_once_per_window,
+            tasks.follow_up_new_signatures,
+            "petitions:follow-up",
+            FOLLOW_UP_SECONDS,
+        )
+    )
 
 
 def _signature_row(campaign, email_key) -> Signature | None:
@@ -401,29 +417,14 @@ def _restart(signature: Signature, fields: dict) -> None:
     signature.confirmed_at = None
     signature.withdrawn_at = None
     signature.unsubscribed_at = None
+    signature.possible_duplicate = False
+    signature.follow_up_due = True
     signature.save()
 
 
-def _has_twin(campaign_id: int, zip_code: str, key: str, *, exclude_pk=None) -> bool:
-    """Another live signature in this campaign with the same folded name and ZIP (the one rule)."""
-    if not key:
-        return False
-    twins = Signature.objects.filter(campaign_id=campaign_id, zip_code=zip_code, name_key=key)
-    if exclude_pk is not None:
-        twins = twins.exclude(pk=exclude_pk)
-    return twins.exclude(
-        status__in=[SignatureStatus.WITHDRAWN, SignatureStatus.INVALIDATED]
-    ).exists()
-
-
-def _flag_possible_duplicate(signature: Signature) -> None:
-    """Same name and ZIP under another address: the leader may want to check it is not a repeat."""
-    twin = _has_twin(
-        signature.campaign_id, signature.zip_code, signature.name_key, exclude_pk=signature.pk
-    )
-    if twin and not signature.possible_duplicate:
-        signature.possible_duplicate = True
-        signature.save(update_fields=["possible_duplicate"])
+def _has_twin(campaign_id: int, zip_code: str, key: str) -> bool:
+    """Another live signature in this campaign with the same folded name and ZIP."""
+    return bool(key) and Signature.objects.same_name_and_zip(campaign_id, zip_code, key).exists()
 
 
 # In person: paper sheets and the signing table ------------------------------------------------
@@ -823,19 +824,14 @@ def _counts_changed(*campaign_ids: int) -> None:
 
 
 def _refresh_tally_soon(campaign_id: int) -> None:
-    """Queue one refresh for the next few seconds, unless one is already queued for them.
-
-    The refresh runs after the window closes, so it sees every confirmation made inside it.
-    Backends that cannot run a task later (the immediate one of development and tests) refresh
-    after each change. The nightly recount repairs a refresh lost with a rolled-back request.
-    """
-    task = tasks.after_count_change
-    if not task.get_backend().supports_defer:
-        enqueue_with_transaction(task, campaign_id)
-        return
-    if cache.add(f"petitions:tally-refresh:{campaign_id}", 1, TALLY_REFRESH_SECONDS):
-        run_after = timezone.now() + timedelta(seconds=TALLY_REFRESH_SECONDS)
-        enqueue_with_transaction(task.using(run_after=run_after), campaign_id)
+    """One refresh per campaign in the next few seconds (the nightly recount repairs a refresh
+    lost with a rolled-back request)."""
+    enqueue_once_per_window(
+        tasks.after_count_change,
+        f"petitions:tally-refresh:{campaign_id}",
+        TALLY_REFRESH_SECONDS,
+        campaign_id,
+    )
 
 
 # Staff: invalidation ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.utils import translation
 
 from campaigns.models import Campaign
 from config.mail import send_or_retry as _send
+from config.outbox import enqueue_with_transaction
 
 from . import tokens
 from .models import MilestoneNotice, Signature, SignatureStatus
@@ -81,6 +82,34 @@ def send_confirmation(signature_id: int, attempt: int = 1) -> bool:
         return False
     message = _signer_email(signature, "petitions/email/confirmation")
     return _send(message, send_confirmation, attempt, signature_id=signature_id)
+
+
+FOLLOW_UP_BATCH = 500
+
+
+@task
+def follow_up_new_signatures() -> int:
+    """New online signatures: flag the possible repeats and queue their confirmation emails.
+
+    Signing writes only the signature (`follow_up_due`); this sweep, queued once a second while
+    people sign, does the rest in batches. The email tasks are written in the batch's
+    transaction, so a signature is never left with neither. Returns how many it followed up.
+    """
+    done = 0
+    while True:
+        with transaction.atomic():
+            # Not SKIP LOCKED: a row a signer's request holds now would wait for a sweep that
+            # only the next signature would queue. Two sweeps at once take turns instead.
+            due = Signature.objects.filter(follow_up_due=True).select_for_update()
+            batch = list(due.order_by("pk").values_list("pk", flat=True)[:FOLLOW_UP_BATCH])
+            if not batch:
+                return done
+            rows = Signature.objects.filter(pk__in=batch)
+            rows.possible_repeats().update(possible_duplicate=True)
+            rows.update(follow_up_due=False)
+            for signature_id in batch:
+                enqueue_with_transaction(send_confirmation, signature_id)
+        done += len(batch)
 
 
 @task

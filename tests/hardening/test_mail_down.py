@@ -73,7 +73,6 @@ def _confirmations():
 def test_signing_survives_a_mail_outage_and_the_link_arrives_once_when_mail_is_back(client):
     campaign = CampaignFactory()
     port = _free_port()
-    start = timezone.now()
     with _settings(port):
         with committed():
             response = client.post(
@@ -82,27 +81,35 @@ def test_signing_survives_a_mail_outage_and_the_link_arrives_once_when_mail_is_b
             )
         assert response.status_code == 303
         assert response["Location"] == f"{campaign.get_absolute_url()}signed/"
-        assert Signature.objects.get().status == "pending"
-        assert _confirmations().count() == 1  # queued, not sent inside the request
+        signature = Signature.objects.get()
+        assert signature.status == "pending"
+        # Nothing is sent inside the request: the signature waits for the next sweep, which
+        # queues its confirmation a second or so later.
+        assert signature.follow_up_due
+        assert _confirmations().count() == 0
+        sweep = DBTaskResult.objects.get(task_path="petitions.tasks.follow_up_new_signatures")
+        assert sweep.run_after <= timezone.now() + timedelta(seconds=2)
 
-        # Down: the worker tries, fails, and schedules the next try a minute later.
-        _run_worker(at=start)
+        # Down: the worker sweeps, tries to send, fails, and schedules the next try a minute later.
+        first_try = sweep.run_after + timedelta(seconds=1)
+        _run_worker(at=first_try)
+        assert not Signature.objects.get().follow_up_due
         retry = _confirmations().get(status="READY")
         assert retry.args_kwargs["kwargs"]["attempt"] == 2
-        assert retry.run_after >= start + timedelta(minutes=1)
-        _run_worker(at=start + timedelta(seconds=30))  # not due yet: nothing is tried
+        assert retry.run_after >= first_try + timedelta(minutes=1)
+        _run_worker(at=first_try + timedelta(seconds=30))  # not due yet: nothing is tried
         assert _confirmations().get(status="READY").pk == retry.pk
 
         # Still down at the second try: the third waits two minutes more.
-        _run_worker(at=start + timedelta(minutes=1, seconds=1))
+        _run_worker(at=first_try + timedelta(minutes=1, seconds=1))
         third = _confirmations().get(status="READY")
         assert third.args_kwargs["kwargs"]["attempt"] == 3
-        assert third.run_after >= start + timedelta(minutes=3)
+        assert third.run_after >= first_try + timedelta(minutes=3)
 
         sink = SMTPSink(port).start()
         try:
-            _run_worker(at=start + timedelta(minutes=3, seconds=2))
-            _run_worker(at=start + timedelta(minutes=30))  # later passes send nothing again
+            _run_worker(at=first_try + timedelta(minutes=3, seconds=2))
+            _run_worker(at=first_try + timedelta(minutes=30))  # later passes send nothing again
             messages = list(sink.messages)
         finally:
             sink.stop()

@@ -1,14 +1,20 @@
-"""With the database task queue, a signature's email task commits or rolls back with the signature."""
+"""With the database task queue: a new signature owes its confirmation email in its own row, and
+the worker's sweep turns what the rows owe into email tasks (one sweep per second at a surge).
+Other email and count tasks commit or roll back with the change that calls for them."""
 
+import time
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from petitions.models import Signature
 from petitions.services import confirm_signature, sign_petition
+from petitions.tasks import follow_up_new_signatures
 from petitions.tokens import confirm_token
 from tests.factories import CampaignFactory, SignatureFactory
 
@@ -16,15 +22,25 @@ DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def db_queue(settings):
+def db_queue(settings, monkeypatch):
     settings.TASKS = DB_QUEUE  # django.tasks drops its cached backends on this change
+    # One moment for the whole test: windows of the clock (one sweep, one refresh per window)
+    # must not roll over between two requests of a test.
+    moment = time.time()
+    monkeypatch.setattr("config.outbox._now", lambda: moment)
+    return moment
 
 
-def _sign(campaign):
+def _just_after_window(run_after, seconds):
+    """Half a second past a multiple of `seconds`: when a window of the clock closes."""
+    return (run_after.timestamp() - 0.5) % seconds == pytest.approx(0)
+
+
+def _sign(campaign, email="ana@example.org", name="Ana López"):
     return sign_petition(
         campaign,
-        name="Ana López",
-        email="ana@example.org",
+        name=name,
+        email=email,
         zip_code="77550",
         visibility="counted",
         language="es",
@@ -36,13 +52,51 @@ def _queued(task_name):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_signature_and_its_confirmation_email_task_commit_together(db_queue):
+def test_a_new_signature_owes_its_email_and_the_sweep_queues_it(db_queue):
     campaign = CampaignFactory()
+    before = timezone.now()
     _sign(campaign)
     signature = Signature.objects.get()
-    queued = _queued("send_confirmation")
-    assert len(queued) == 1
-    assert queued[0].args_kwargs["args"] == [signature.pk]
+    # The request wrote the row and queued a sweep for the end of the second; no email task yet.
+    assert signature.follow_up_due
+    assert _queued("send_confirmation") == []
+    [sweep] = _queued("follow_up_new_signatures")
+    assert before < sweep.run_after <= before + timedelta(seconds=1.5)
+    assert _just_after_window(sweep.run_after, 1)
+
+    assert follow_up_new_signatures.call() == 1
+    signature.refresh_from_db()
+    assert not signature.follow_up_due
+    [queued] = _queued("send_confirmation")
+    assert queued.args_kwargs["args"] == [signature.pk]
+    assert follow_up_new_signatures.call() == 0  # nothing is queued twice
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signatures_at_a_surge_queue_one_sweep_that_follows_up_every_one(db_queue):
+    campaign = CampaignFactory()
+    for n in range(5):
+        _sign(campaign, email=f"signer{n}@example.org", name=f"Signer {n}")
+    assert len(_queued("follow_up_new_signatures")) == 1
+    assert follow_up_new_signatures.call() == 5
+    queued = sorted(task.args_kwargs["args"][0] for task in _queued("send_confirmation"))
+    assert queued == sorted(Signature.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_flags_a_later_signature_with_the_same_name_and_zip(db_queue):
+    campaign = CampaignFactory()
+    _sign(campaign, email="ana@example.org", name="Ana López")
+    _sign(campaign, email="ana.lopez@example.net", name="ana  LOPEZ")
+    _sign(campaign, email="bea@example.org", name="Bea López")
+    follow_up_new_signatures.call()
+    flagged = dict(Signature.objects.values_list("email", "possible_duplicate"))
+    # Only the later one is noted for the leader: the first signer is nobody's repeat.
+    assert flagged == {
+        "ana@example.org": False,
+        "ana.lopez@example.net": True,
+        "bea@example.org": False,
+    }
 
 
 @pytest.mark.django_db(transaction=True)
@@ -63,12 +117,15 @@ def test_a_confirmation_queues_one_count_refresh(db_queue):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_email_task_is_written_in_the_signatures_own_transaction(db_queue):
-    """One commit for both: no moment where the signature exists and its email task does not."""
+def test_signing_again_with_a_pending_address_queues_the_email_with_the_lookup(db_queue):
+    """A repeat request is not new: its email task commits with the locked read of its row."""
     campaign = CampaignFactory()
+    _sign(campaign)
+    follow_up_new_signatures.call()
     with transaction.atomic():
         _sign(campaign)
-        assert len(_queued("send_confirmation")) == 1
+        assert len(_queued("send_confirmation")) == 2
+    assert Signature.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -80,5 +137,19 @@ def test_confirmations_at_a_surge_queue_one_count_refresh_after_the_window(db_qu
         confirm_signature(confirm_token(signature.uid))
     queued = _queued("after_count_change")
     assert len(queued) == 1
-    assert queued[0].run_after >= before + timedelta(seconds=5)
+    assert before < queued[0].run_after <= before + timedelta(seconds=5.5)
+    assert _just_after_window(queued[0].run_after, 5)
     assert Signature.objects.filter(status="confirmed").count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduled_command_follows_up_a_signature_whose_sweep_was_lost(db_queue):
+    """A server stopped between the insert and queuing the sweep: the safety net catches it."""
+    campaign = CampaignFactory()
+    _sign(campaign)
+    DBTaskResult.objects.filter(task_path__endswith="follow_up_new_signatures").delete()
+    out = StringIO()
+    call_command("follow_up_signatures", stdout=out)
+    assert "Followed up 1 new signature(s)." in out.getvalue()
+    [queued] = _queued("send_confirmation")
+    assert queued.args_kwargs["args"] == [Signature.objects.get().pk]
