@@ -49,7 +49,10 @@ def pytest_sessionfinish(session, exitstatus):
 def _fresh_cache():
     from django.core.cache import cache
 
+    from config.outbox import forget_claimed_windows
+
     cache.clear()
+    forget_claimed_windows()
     yield
     cache.clear()
 
