@@ -28,11 +28,16 @@ SIGN_RATE_PER_MINUTE = 10
 CONFIRM_RATE = "30/m"
 
 
-def _campaign(state: str, slug: str, *, for_signing: bool = False) -> Campaign:
+def _campaign(state: str, slug: str) -> Campaign:
     campaigns = Campaign.objects.select_related("county", "agency")
-    if for_signing:
-        campaigns = campaigns.with_current_petition()
     return get_object_or_404(campaigns, state=state.upper(), slug=slug)
+
+
+def _campaign_for_signing(state: str, slug: str) -> Campaign:
+    campaign = Campaign.objects.for_signing(state.upper(), slug)
+    if campaign is None:
+        raise Http404
+    return campaign
 
 
 def _kwargs(campaign: Campaign) -> dict:
@@ -97,9 +102,9 @@ def _sign_rate(group, request) -> str:
 @public_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign(request, state, slug):
-    campaign = _campaign(state, slug, for_signing=request.method == "POST")
     if request.method != "POST":
-        return _sign_page(request, campaign, None)
+        return _sign_page(request, _campaign(state, slug), None)
+    campaign = _campaign_for_signing(state, slug)
     if not _same_origin(request):
         return HttpResponseForbidden(_("This form can only be sent from this site."))
     request.campaign = campaign
