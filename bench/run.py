@@ -312,11 +312,33 @@ class Bench:
             f"(duplicates: {duplicates}, other answers or socket errors: {sign['bad']}) "
             f"{verdict}"
         )
+        self.follow_up(prefix)
         cut = in_drain - ok_drain
         verdict = self.check(0 <= cut <= CONNECTIONS, "drain window")
         self.say(
             f"  signing, last 2 s (other campaign, cut by wrk's stop): {ok_drain} answered 303 -> "
             f"{in_drain} rows, {cut} in flight when wrk stopped (<= {CONNECTIONS}) {verdict}"
+        )
+
+    def follow_up(self, prefix: str) -> None:
+        """What signing left to the worker: its sweep must queue one email per signature."""
+        due_sql = "SELECT count(*) FROM petitions_signature WHERE follow_up_due"
+        (due,) = self.sql(due_sql)[0]
+        out = stack.manage(self.env, "follow_up_signatures", capture=True).strip()
+        (left,) = self.sql(due_sql)[0]
+        (without_email,) = self.sql(
+            "SELECT count(*) FROM petitions_signature s LEFT JOIN ("
+            "  SELECT DISTINCT (args_kwargs->'args'->>0)::bigint AS id"
+            "  FROM django_tasks_database_dbtaskresult"
+            "  WHERE task_path = 'petitions.tasks.send_confirmation'"
+            ") queued ON queued.id = s.id WHERE s.email LIKE %s AND queued.id IS NULL",
+            (prefix,),
+        )[0]
+        verdict = self.check(left == 0 and without_email == 0, "follow-up sweep")
+        self.say(
+            f"  follow-up (the worker's sweep, run once after the load): {due} signatures were "
+            f"due; {out.lower().removesuffix('.')}; {left} left, {without_email} of this run's "
+            f"signatures without a queued confirmation email {verdict}"
         )
 
     def integrity(self, rows: dict, count_ports: list[int]) -> None:

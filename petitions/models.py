@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -285,12 +285,33 @@ class SignatureQuerySet(models.QuerySet):
         """Live signatures in a campaign with this folded name and ZIP: the repeat rule."""
         return self.live().filter(campaign_id=campaign_id, zip_code=zip_code, name_key=key)
 
-    def possible_repeats(self):
-        """Signatures whose folded name and ZIP match an earlier live one in their campaign."""
-        earlier = self.model.objects.same_name_and_zip(
-            OuterRef("campaign_id"), OuterRef("zip_code"), OuterRef("name_key")
-        ).filter(pk__lt=OuterRef("pk"))
-        return self.exclude(name_key="").filter(Exists(earlier))
+    def possible_repeats(self) -> list[int]:
+        """The ids of these signatures that come after a live one with the same folded name and
+        ZIP in their campaign (the earliest of a name and ZIP is nobody's repeat).
+
+        Two queries whatever the number of rows, each on the repeat index: a correlated EXISTS
+        let PostgreSQL walk the primary key instead, 50 ms a row on a 140,000-row table.
+        """
+        rows = [
+            row for row in self.values_list("pk", "campaign_id", "zip_code", "name_key") if row[3]
+        ]
+        if not rows:
+            return []
+        groups = (
+            self.model.objects.live()
+            .filter(
+                campaign_id__in={row[1] for row in rows},
+                zip_code__in={row[2] for row in rows},
+                name_key__in={row[3] for row in rows},
+            )
+            .values_list("campaign_id", "zip_code", "name_key")
+            .annotate(first=Min("pk"))
+            .order_by()
+        )
+        earliest = {
+            (campaign_id, zip_code, key): first for campaign_id, zip_code, key, first in groups
+        }
+        return [pk for pk, *key in rows if earliest.get(tuple(key), pk) < pk]
 
     def pending(self):
         return self.filter(status=SignatureStatus.PENDING)

@@ -105,7 +105,8 @@ def follow_up_new_signatures() -> int:
             if not batch:
                 return done
             rows = Signature.objects.filter(pk__in=batch)
-            rows.possible_repeats().update(possible_duplicate=True)
+            repeats = rows.possible_repeats()
+            Signature.objects.filter(pk__in=repeats).update(possible_duplicate=True)
             rows.update(follow_up_due=False)
             for signature_id in batch:
                 enqueue_with_transaction(send_confirmation, signature_id)

@@ -150,6 +150,6 @@ def test_the_scheduled_command_follows_up_a_signature_whose_sweep_was_lost(db_qu
     DBTaskResult.objects.filter(task_path__endswith="follow_up_new_signatures").delete()
     out = StringIO()
     call_command("follow_up_signatures", stdout=out)
-    assert "Followed up 1 new signature(s)." in out.getvalue()
+    assert "Followed up 1 new signature(s) in " in out.getvalue()
     [queued] = _queued("send_confirmation")
     assert queued.args_kwargs["args"] == [Signature.objects.get().pk]

@@ -6,6 +6,8 @@ Run it every few minutes from the scheduler as a safety net: a signature whose s
 instead of waiting for the next signer.
 """
 
+import time
+
 from django.core.management.base import BaseCommand
 
 from petitions.tasks import follow_up_new_signatures
@@ -15,6 +17,8 @@ class Command(BaseCommand):
     help = "Queue the confirmation emails of new online signatures still waiting for them."
 
     def handle(self, *args, verbosity=1, **options):
+        started = time.monotonic()
         done = follow_up_new_signatures.call()
         if verbosity >= 1:
-            self.stdout.write(f"Followed up {done} new signature(s).")
+            seconds = time.monotonic() - started
+            self.stdout.write(f"Followed up {done} new signature(s) in {seconds:.2f} s.")
