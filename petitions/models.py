@@ -279,6 +279,7 @@ class SignatureQuerySet(models.QuerySet):
         return self.filter(status=SignatureStatus.CONFIRMED)
 
     def live(self):
+        """Neither withdrawn by their signer nor invalidated by staff."""
         return self.exclude(status__in=[SignatureStatus.WITHDRAWN, SignatureStatus.INVALIDATED])
 
     def same_name_and_zip(self, campaign_id, zip_code, key):

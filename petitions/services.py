@@ -846,9 +846,7 @@ class InvalidationCriteria:
     signature_ids: list | None = None
 
     def queryset(self):
-        qs = Signature.objects.exclude(
-            status__in=[SignatureStatus.INVALIDATED, SignatureStatus.WITHDRAWN]
-        )
+        qs = Signature.objects.live()
         if self.signature_ids is not None:
             qs = qs.filter(pk__in=self.signature_ids)
         if self.campaign is not None:
