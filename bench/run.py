@@ -211,34 +211,22 @@ class Bench:
         )
         wanted = self.args.only or list(TARGETS)
         needed = {*wanted, *(TARGETS[name][0] for name in wanted)}  # each with its ceiling
-        names = [
-            n for n in ("fixed", "page", "count", "zip", "insert", "sign", "confirm") if n in needed
-        ]
+        confirm_env = {"BENCH_TOKENS": str(self.tmp / "tokens.txt"), "BENCH_CSRF": CSRF_SECRET}
+        plans = {  # scenario: (wrk script, path, extra environment)
+            "fixed": ("get.lua", "/bench/ceiling/page/", None),
+            "page": ("get.lua", big, None),
+            "count": ("get.lua", big + "count/", None),
+            "zip": ("get.lua", f"/search/?q={self.info['zip']}", None),
+            "insert": ("insert.lua", "/", None),
+            "sign": ("sign.lua", "/", self.sign_env()),
+            "confirm": ("confirm.lua", "/", confirm_env),
+        }
         rows = {}
-        for name in names:
-            if name == "fixed":
-                rows[name] = self.measure(name, port, "get.lua", "/bench/ceiling/page/")
-            elif name == "insert":
-                rows[name] = self.measure(name, port, "insert.lua")
-            elif name == "page":
-                rows[name] = self.measure(name, port, "get.lua", big)
-            elif name == "count":
-                rows[name] = self.measure(name, port, "get.lua", big + "count/")
-            elif name == "zip":
-                rows[name] = self.measure(name, port, "get.lua", f"/search/?q={self.info['zip']}")
-            elif name == "sign":
-                rows[name] = self.measure(name, port, "sign.lua", extra_env=self.sign_env())
-            elif name == "confirm":
+        for name in [name for name in plans if name in needed]:  # in the order above
+            if name == "confirm":
                 self.confirmed_before = self.confirmed_rows()
-                rows[name] = self.measure(
-                    name,
-                    port,
-                    "confirm.lua",
-                    extra_env={
-                        "BENCH_TOKENS": str(self.tmp / "tokens.txt"),
-                        "BENCH_CSRF": CSRF_SECRET,
-                    },
-                )
+            script, path, extra_env = plans[name]
+            rows[name] = self.measure(name, port, script, path, extra_env=extra_env)
         return rows
 
     def confirmed_rows(self, campaign_id=None) -> int:
