@@ -8,6 +8,8 @@ PY := $(BIN)/python
 .PHONY: run test install install-dev migrate load lint format messages bench clean
 
 run: export DEBUG ?= true
+# Links in emails point where this server listens (a wildcard HOST means this machine), unless set.
+run: export SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 run: install migrate load
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

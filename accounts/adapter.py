@@ -1,7 +1,11 @@
-"""allauth's account adapter: hashed client addresses for rate limits, the sign-up's language."""
+"""allauth's account adapter: hashed client addresses for rate limits, the sign-up's language, and
+the way back to the page a person signed up from (their county's claim)."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import get_next_redirect_url
 from django.conf import settings
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 
 from config.ratelimit import client_hash
@@ -17,9 +21,38 @@ class AccountAdapter(DefaultAccountAdapter):
         return client_hash(request)
 
     def save_user(self, request, user, form, commit=True):
-        """A new account keeps the language it signed up in, for the emails it will get."""
+        """A new account keeps the language it signed up in, for the emails it will get, and the
+        page it signed up from (?next=, a county's claim), to come back to after confirming."""
         user.language = site_language()
+        user.return_to = local_path(get_next_redirect_url(request))
         return super().save_user(request, user, form, commit=commit)
+
+    def get_email_verification_redirect_url(self, email_address):
+        """A link opened in another browser (a phone's mail app) confirms without logging in:
+        send the person to log in, and from there back to the page they signed up from."""
+        return_to = email_address.user.return_to
+        if return_to and not self.request.user.is_authenticated:
+            return f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': return_to})}"
+        return super().get_email_verification_redirect_url(email_address)
+
+    def get_login_redirect_url(self, request):
+        """Without a ?next=, the first log-in after sign-up goes back to where they signed up."""
+        return request.user.return_to or super().get_login_redirect_url(request)
+
+    def post_login(self, request, user, **kwargs):
+        """Once logged in, they are on their way: the page is not kept any longer than that."""
+        response = super().post_login(request, user, **kwargs)
+        if user.return_to:
+            user.return_to = ""
+            user.save(update_fields=["return_to"])
+        return response
+
+
+def local_path(url: str | None) -> str:
+    """`url` if it is a path on this site (short enough to keep), else ""."""
+    if not url or not url.startswith("/") or len(url) > 300:
+        return ""
+    return url if url_has_allowed_host_and_scheme(url, allowed_hosts=None) else ""
 
 
 def site_language() -> str:

@@ -52,6 +52,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language for emails"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
 
+    # The page they signed up from (their county's Become a Leader page): they come back to it at
+    # their first log-in, even when the confirmation link opens in another browser. Cleared then.
+    return_to = models.CharField(_("page to return to"), max_length=300, blank=True, default="")
+
     objects = UserManager()
 
     EMAIL_FIELD = "email"

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -134,7 +135,6 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https")
 # allauth's rate limits key on the site's daily hashed client address (accounts/adapter.py).
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Bots fill every field: a filled "website" gets the usual "check your email" page, no account.
@@ -205,6 +205,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_NOTIFY_EMAILS = env.list("STAFF_NOTIFY_EMAILS", default=[])
 # The address every absolute link in an email starts with.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# allauth builds its links (confirm, reset) from the request's host; "https" forces that scheme,
+# so it follows SITE_URL's: plain http under `make run`, https wherever SITE_URL says so.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str(
+    "ACCOUNT_DEFAULT_HTTP_PROTOCOL", default=urlsplit(SITE_URL).scheme or "https"
+)
+# Account emails' subjects start with the site's name, not the request's host and port.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[End 287(g)] "
 
 # Background work: immediate in development and tests, a database worker in production.
 TASKS = {
