@@ -23,7 +23,8 @@ class AccountAdapter(DefaultAccountAdapter):
         anywhere locked the real leader out; now they lock out only the connection that typed
         them, and that connection's own limit ("/ip") still stops it trying many accounts.
         """
-        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
+        email_key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{email_key}:{self.get_client_ip(request)}"
 
     def save_user(self, request, user, form, commit=True):
         """A new account keeps the language it signed up in, for the emails it will get."""
