@@ -1,5 +1,6 @@
-"""allauth's account adapter: hashed client addresses for rate limits, the sign-up's language, and
-the way back to the page a person signed up from (their county's claim)."""
+"""allauth's account adapter: hashed client addresses for rate limits, failed logins counted per
+account and connection, the sign-up's language, and the way back to the page a person signed up
+from (their county's claim)."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import get_next_redirect_url
@@ -19,6 +20,15 @@ class AccountAdapter(DefaultAccountAdapter):
         it also reads it only from CLIENT_IP_HEADER, never from a header the client chose.
         """
         return client_hash(request)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The key of the "failed logins" limit (ACCOUNT_RATE_LIMITS["login_failed"], "/key"):
+        the email AND the connection. Keyed on the email alone, five wrong passwords typed from
+        anywhere locked the real leader out; now they lock out only the connection that typed
+        them, and that connection's own limit ("/ip") still stops it trying many accounts.
+        """
+        email_key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{email_key}:{self.get_client_ip(request)}"
 
     def save_user(self, request, user, form, commit=True):
         """A new account keeps the language it signed up in, for the emails it will get, and the

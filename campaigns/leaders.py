@@ -16,11 +16,13 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from accounts.adapter import site_language
+from config.admin_site import acts_as_staff
 from config.ratelimit import client_key
 from config.views import rate_limited
 from petitions.counting import tally_for
@@ -32,6 +34,15 @@ from .progress import checklist, next_milestone, signatures_by_channel
 from .tools import SHARE_SIZES, flyer_pdf, share_image, toolkit
 
 CLAIM_RATE = "10/m"
+CLAIMS_TODAY = "campaigns.claims_per_address"
+CLAIMS_USED_UP = gettext_lazy(
+    "This connection has taken on as many campaigns as it may today. Try again tomorrow, or "
+    "write to the organization if you need to lead more."
+)
+FIRST_TEXT_REVIEW = gettext_lazy(
+    "Staff review a new leader's first text before it goes on the campaign page; until then "
+    "the current text stays."
+)
 
 
 def _campaign(state: str, slug: str) -> Campaign:
@@ -56,7 +67,7 @@ def leader_only(view):
     def wrapper(request, state, slug, *args, **kwargs):
         campaign = _campaign(state, slug)
         leadership = campaign.leaderships.active().filter(user=request.user).first()
-        if leadership is None and not request.user.is_staff:
+        if leadership is None and not acts_as_staff(request.user):
             raise Http404
         return view(request, campaign, leadership, *args, **kwargs)
 
@@ -107,6 +118,9 @@ def claim(request, state, slug):
     ):
         return rate_limited(request)
     form = CommitmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _claims_used_up(request):
+        form.add_error(None, CLAIMS_USED_UP)
+        return _commit_page(request, campaign, form, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             services.claim_campaign(
@@ -120,11 +134,16 @@ def claim(request, state, slug):
         except services.LeaderLimitReached as exc:
             form.add_error(None, exc.message)
         else:
+            _count_claim(request)
             messages.success(
                 request,
                 _("You are now the leader of this campaign. Start with the short training."),
             )
             return _dashboard(campaign)
+    return _commit_page(request, campaign, form, status=400 if form.is_bot else 200)
+
+
+def _commit_page(request, campaign, form, *, status):
     return render(
         request,
         "campaigns/leader/commit.html",
@@ -133,8 +152,26 @@ def claim(request, state, slug):
             "form": form,
             "training_days": settings.CLAIM_TRAINING_DEADLINE.days,
         },
-        status=400 if form.is_bot else 200,
+        status=status,
     )
+
+
+# Claims that succeeded from this connection today (its hashed address, never the address).
+# Only a claim that went through counts, so losing a race or a typo costs nothing.
+
+
+def _claims_today(request, *, increment: bool):
+    rate = f"{settings.CLAIMS_PER_ADDRESS_PER_DAY}/d"
+    return get_usage(request, group=CLAIMS_TODAY, key=client_key, rate=rate, increment=increment)
+
+
+def _claims_used_up(request) -> bool:
+    usage = _claims_today(request, increment=False)
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _count_claim(request) -> None:
+    _claims_today(request, increment=True)
 
 
 @leader_only
@@ -318,7 +355,7 @@ def mark_shared(request, campaign, leadership):
 @leader_only
 def petition_text(request, campaign, leadership):
     from petitions.models import PetitionTextStatus
-    from petitions.services import current_petition, propose_petition_text
+    from petitions.services import current_petition, propose_petition_text, text_goes_live_at_once
 
     current = current_petition(campaign)
     initial = (
@@ -331,7 +368,7 @@ def petition_text(request, campaign, leadership):
         text = propose_petition_text(campaign, texts=form.cleaned_data, user=request.user)
         if text.status == PetitionTextStatus.APPROVED:
             messages.success(request, _("The new petition text is now on the campaign page."))
-        else:
+        elif campaign.signatures.exists():
             messages.info(
                 request,
                 _(
@@ -339,6 +376,8 @@ def petition_text(request, campaign, leadership):
                     "replaces the one they signed."
                 ),
             )
+        else:
+            messages.info(request, FIRST_TEXT_REVIEW)
         return _dashboard(campaign)
     pending = campaign.petition_texts.filter(status=PetitionTextStatus.PROPOSED).order_by(
         "-version"
@@ -353,6 +392,8 @@ def petition_text(request, campaign, leadership):
             "current": current,
             "pending": pending,
             "has_signatures": campaign.signatures.exists(),
+            "at_once": text_goes_live_at_once(campaign, request.user),
+            "first_text_review": FIRST_TEXT_REVIEW,
         },
     )
 

@@ -407,12 +407,18 @@ def step_down(user, campaign: Campaign) -> Leadership:
 
 
 @transaction.atomic
-def release_leader(campaign: Campaign, *, by) -> Leadership:
-    """Staff end the current leadership (a claim that went nowhere, abuse); the campaign reopens."""
+def release_leader(campaign: Campaign, *, by, leader=None) -> Leadership:
+    """Staff end the current leadership (a claim that went nowhere, abuse); the campaign reopens.
+
+    With `leader`, only that person's leadership: releasing a squatter's claims must not end the
+    term of whoever took one of those campaigns over in the meantime.
+    """
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     leadership = locked.leaderships.active().first()
     if leadership is None:
         raise NotTheLeader(_("This campaign has no leader to release."))
+    if leader is not None and leadership.user_id != leader.pk:
+        raise NotTheLeader
     _end_leadership(leadership, reason=LeadershipEnd.RELEASED, by=by)
     _reopen_if_led(locked)
     campaign.status = locked.status

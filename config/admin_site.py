@@ -1,4 +1,5 @@
-"""Admin is for staff with two-factor authentication; its login goes through allauth's rate limits."""
+"""Staff powers (admin and the staff paths of the leader's pages) need two-factor authentication;
+admin's login goes through allauth's rate limits."""
 
 from functools import wraps
 
@@ -16,15 +17,21 @@ def staff_has_mfa(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def acts_as_staff(user) -> bool:
+    """The one rule for every staff power, in admin and outside it: an active staff account with
+    TOTP when ADMIN_REQUIRE_MFA is on. Staff without it are treated like anyone else."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return not settings.ADMIN_REQUIRE_MFA or staff_has_mfa(user)
+
+
 def protect_admin(site):
     """Route admin login through allauth (rate limited) and require TOTP for staff."""
 
     original_has_permission = site.has_permission
 
     def has_permission(request):
-        if not original_has_permission(request):
-            return False
-        return not settings.ADMIN_REQUIRE_MFA or staff_has_mfa(request.user)
+        return original_has_permission(request) and acts_as_staff(request.user)
 
     site.has_permission = has_permission
 

@@ -67,21 +67,32 @@ class PreferredLanguageMiddleware:
         return response
 
 
+def _is_site_path(path: str) -> bool:
+    """A path on this site and nothing a browser could read as another host.
+
+    Checked again once the language prefix is gone: "/es//evil.example" is harmless, but without
+    its "/es" it is "//evil.example". Browsers also read "/\\host" as "//host" and drop tabs and
+    newlines, so a path starts with one "/" and holds no space or control character.
+    """
+    if not path.startswith("/") or path.startswith(("//", "/\\")):
+        return False
+    if any(ch.isspace() or not ch.isprintable() for ch in path):
+        return False
+    return url_has_allowed_host_and_scheme(path, allowed_hosts=None)
+
+
 @never_cache
 def choose_language(request, code):
     """GET /lang/es/?next=/campaigns/…: remember the choice and show that page in that language."""
     code = code if code in SUPPORTED else settings.LANGUAGE_CODE
-    next_url = request.GET.get("next", "/")
-    # Only a path on this site: never another host, never a relative or scheme-relative URL.
-    if (
-        not next_url.startswith("/")
-        or next_url.startswith("//")
-        or not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
-    ):
-        next_url = "/"
-    parts = urlsplit(next_url)
-    path, query = (parts.path if parts.path.startswith("/") else "/"), parts.query
-    target = path_in_language(path, code) + (f"?{query}" if query else "")
+    parts = urlsplit(request.GET.get("next", "/"))
+    # The page without its language prefix: the check must see what a browser would be sent to.
+    bare = path_in_language(parts.path, settings.LANGUAGE_CODE)
+    if parts.scheme or parts.netloc or not (_is_site_path(parts.path) and _is_site_path(bare)):
+        bare, query = "/", ""
+    else:
+        query = f"?{parts.query}" if parts.query else ""
+    target = path_in_language(bare, code) + query
     response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

@@ -140,6 +140,8 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Bots fill every field: a filled "website" gets the usual "check your email" page, no account.
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# "login_failed": its "/key" counts an email AND a connection (accounts/adapter.py), so wrong
+# passwords typed elsewhere never lock the real person out; "/ip" stops one connection guessing.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -274,6 +276,9 @@ SIGNATURE_GOAL = env.int("SIGNATURE_GOAL", default=200)
 MILESTONES = (50, 100, 200)
 CONFIRMATION_LINK_MAX_AGE = timedelta(days=env.int("CONFIRMATION_LINK_DAYS", default=7))
 CLAIM_TRAINING_DEADLINE = timedelta(days=env.int("CLAIM_TRAINING_DAYS", default=14))
+# Claims that succeed from one connection (hashed client address) per day: one person with many
+# accounts cannot take every campaign in an afternoon. Each account also has its own limit.
+CLAIMS_PER_ADDRESS_PER_DAY = env.int("CLAIMS_PER_ADDRESS_PER_DAY", default=3)
 COUNT_CACHE_SECONDS = env.int("COUNT_CACHE_SECONDS", default=5)
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=10)
 # Rendered public pages kept in the shared cache (campaigns/caching.py): on with Redis; off with

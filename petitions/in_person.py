@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.admin_site import acts_as_staff
+
 from . import services
 from .counting import tally_for
 from .forms import PaperBatchForm, TableSignForm, paper_rows_formset
@@ -33,7 +35,7 @@ def leader_of_campaign(*, staff_too=False):
         def wrapper(request, state, slug, *args, **kwargs):
             campaign = _campaign(state, slug)
             is_leader = campaign.leaderships.active().filter(user=request.user).exists()
-            if not (is_leader or (staff_too and request.user.is_staff)):
+            if not (is_leader or (staff_too and acts_as_staff(request.user))):
                 raise PermissionDenied
             return view(request, campaign, *args, **kwargs)
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.geography import county_for_zip
 from campaigns.models import Campaign, CampaignStatus, TargetRole
 from campaigns.states import state_name
+from config.admin_site import acts_as_staff
 from config.outbox import enqueue_once_per_window, enqueue_with_transaction
 
 from . import defaults, tasks, tokens
@@ -185,6 +186,8 @@ def apply_petition_template(
     unsigned = (
         Campaign.objects.select_for_update(no_key=True, of=("self",))
         .filter(~Exists(Signature.objects.filter(campaign=OuterRef("pk"))))
+        # A leader's own text waiting for review stays theirs: a newer sample would outrank it.
+        .exclude(petition_texts__status=PetitionTextStatus.PROPOSED)
         .select_related("county", "agency")
         .prefetch_related("targets")
     )
@@ -227,24 +230,38 @@ def _current_petition_id(campaign: Campaign) -> int | None:
     return petition.pk if petition else None
 
 
+def text_goes_live_at_once(campaign: Campaign, user) -> bool:
+    """Whether a new text from `user` replaces the campaign's text without staff review.
+
+    Once anyone has signed, never: signers must get delivered the text they signed, so staff
+    approve every new version (theirs included). Before that, staff's text goes live at once, and
+    so does a leader's once staff have approved a text of theirs; a new leader's first text waits,
+    so that a squatter cannot put their words on a campaign page (the sample text stays meanwhile).
+    """
+    if campaign.signatures.exists():
+        return False
+    if acts_as_staff(user):
+        return True
+    return (
+        PetitionText.objects.approved()
+        .filter(proposed_by=user, reviewed_by__isnull=False)
+        .exclude(reviewed_by=user)
+        .exists()
+    )
+
+
 @transaction.atomic
 def propose_petition_text(campaign: Campaign, *, texts: dict[str, str], user) -> PetitionText:
-    """A new version of a campaign's text. Before the first signature it takes effect at once;
-    after it, it waits for staff approval (people must get the text they signed delivered)."""
+    """A new version of a campaign's text: live at once or waiting for staff (see above)."""
     Campaign.objects.select_for_update().get(pk=campaign.pk)
     last = campaign.petition_texts.aggregate(v=Max("version"))["v"] or 0
-    has_signatures = campaign.signatures.exists()
-    status = (
-        PetitionTextStatus.PROPOSED
-        if has_signatures and not user.is_staff
-        else PetitionTextStatus.APPROVED
-    )
+    at_once = text_goes_live_at_once(campaign, user)
     return PetitionText.objects.create(
         campaign=campaign,
         version=last + 1,
-        status=status,
+        status=PetitionTextStatus.APPROVED if at_once else PetitionTextStatus.PROPOSED,
         proposed_by=user,
-        reviewed_by=user if status == PetitionTextStatus.APPROVED and user.is_staff else None,
+        reviewed_by=user if at_once and acts_as_staff(user) else None,
         **texts,
     )
 
@@ -252,6 +269,8 @@ def propose_petition_text(campaign: Campaign, *, texts: dict[str, str], user) ->
 @transaction.atomic
 def approve_petition_text(text: PetitionText, *, user) -> bool:
     """Staff approve a proposed version: it becomes the text new signers sign."""
+    if not acts_as_staff(user):
+        return False
     text = PetitionText.objects.select_for_update().get(pk=text.pk)
     if text.status != PetitionTextStatus.PROPOSED:
         return False

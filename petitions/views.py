@@ -15,6 +15,7 @@ from django_ratelimit.core import is_ratelimited
 
 from campaigns.caching import public_page
 from campaigns.models import Campaign
+from config.admin_site import acts_as_staff
 from config.ratelimit import client_key
 from config.views import rate_limited
 
@@ -300,7 +301,7 @@ def unsubscribe(request, token):
 def _leader_or_staff(request, state, slug) -> Campaign:
     campaign = _campaign(state, slug)
     is_leader = campaign.leaderships.active().filter(user=request.user).exists()
-    if not (is_leader or request.user.is_staff):
+    if not (is_leader or acts_as_staff(request.user)):
         raise Http404
     return campaign
 

@@ -42,3 +42,45 @@ def test_correct_password_still_needs_no_more_than_the_form(client, db):
 )
 def test_uploaded_files_have_no_public_address(client, db, path):
     assert client.get(path).status_code == 404
+
+
+LEADER_PASSWORD = "a-long-test-password-1"
+
+
+def _verified_leader():
+    from allauth.account.models import EmailAddress
+
+    leader = UserFactory(email="leader@example.org")
+    EmailAddress.objects.create(user=leader, email=leader.email, verified=True, primary=True)
+    return leader
+
+
+def _log_in(client, password, address):
+    return client.post(
+        "/accounts/login/",
+        {"login": "leader@example.org", "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_failures_from_another_address_do_not_lock_the_real_leader_out(client, db):
+    leader = _verified_leader()
+    for _ in range(6):
+        _log_in(client, "wrong", "203.0.113.66")
+
+    response = _log_in(client, LEADER_PASSWORD, "198.51.100.7")
+
+    assert b"Too many failed login attempts" not in response.content
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(leader.pk)
+
+
+def test_one_address_hammering_one_account_is_still_stopped(client, db):
+    _verified_leader()
+    for _ in range(5):
+        _log_in(client, "wrong", "203.0.113.66")
+
+    response = _log_in(client, LEADER_PASSWORD, "203.0.113.66")
+
+    assert b"Too many failed login attempts" in response.content
+    assert "_auth_user_id" not in client.session
