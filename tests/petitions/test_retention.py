@@ -230,3 +230,49 @@ def test_staff_find_a_signer_by_address_after_it_was_deleted(client, campaign):
     response = client.get(f"/{settings.ADMIN_URL}petitions/signature/", {"q": "Ana@Example.org"})
 
     assert [s.email for s in response.context["cl"].result_list] == [""]
+
+
+def test_stopping_updates_after_confirming_deletes_the_address(client, campaign):
+    post_sign(client, campaign, keep_updated="on")
+    message = last_mail_to("ana@example.org")
+    post(client, link_from(message, "confirm"))
+
+    post(client, link_from(message, "unsubscribe"))
+
+    signature = Signature.objects.get()
+    assert (signature.status, signature.email, signature.keep_updated) == ("confirmed", "", False)
+    assert signature.email_key == email_key("ana@example.org")
+
+
+def test_stopping_updates_before_confirming_keeps_the_address_for_the_confirmation(
+    client, campaign
+):
+    post_sign(client, campaign, keep_updated="on")
+    post(client, link_from(last_mail_to("ana@example.org"), "unsubscribe"))
+    assert Signature.objects.get().email == "ana@example.org"
+
+
+def test_a_delivered_sheets_photo_goes_with_the_delivery_purge(campaign, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from petitions.models import PaperBatch
+
+    from .conftest import committed
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    old = timezone.now() - timedelta(days=120)
+    delivered = PaperBatch(campaign=campaign, attested=True, created_at=old)
+    delivered.photo.save("photo.png", ContentFile(b"old"), save=True)
+    _delivered(campaign, days_ago=100)
+    later = PaperBatch(campaign=campaign, attested=True)
+    later.photo.save("photo.png", ContentFile(b"new"), save=True)
+    storage, name = delivered.photo.storage, delivered.photo.name
+    SignatureFactory(campaign=campaign, paper_batch=delivered, method="paper", created_at=old)
+
+    with committed():
+        call_command("purge_signatures", "--days", "90", stdout=io.StringIO())
+
+    delivered.refresh_from_db()
+    later.refresh_from_db()
+    assert not delivered.photo and not storage.exists(name)
+    assert later.photo  # typed in after the delivery: goes with the next one
