@@ -396,7 +396,8 @@ class Signature(models.Model):
     name = models.CharField(_("name"), max_length=100)
     # The name folded (case, accents, spaces): same name and ZIP in one campaign may be a repeat.
     name_key = models.CharField(max_length=200, blank=True, editable=False)
-    # Blank once purged, and for paper signatures that gave none.
+    # Kept only while there is something to send: blanked once confirmed without asking for
+    # updates (or on unsubscribing), on withdrawal, by the purge; blank on paper without one.
     email = models.EmailField(_("email"), max_length=254, blank=True)
     # A keyed hash of the normalized email (case, gmail dots, +tags; see email_key()): one
     # signature per mailbox per campaign, kept after the address itself is deleted.
