@@ -1,9 +1,14 @@
-"""allauth's account adapter: hashed client addresses for rate limits, failed logins counted per
-account and connection, the sign-up's language, and the way back to the page a person signed up
-from (their county's claim)."""
+"""allauth's adapters: hashed client addresses for rate limits, failed logins counted per account
+and connection, the sign-up's language, the way back to the page a person signed up from (their
+county's claim), and staff's second-factor secrets encrypted at rest."""
+
+import base64
+import hashlib
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import get_next_redirect_url
+from allauth.mfa.adapter import DefaultMFAAdapter
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -69,3 +74,21 @@ def site_language() -> str:
     """The active language as one of settings.LANGUAGES ("es-mx" -> "es"), else the default."""
     code = (get_language() or "").split("-")[0]
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Staff's TOTP secrets and recovery-code seeds are stored encrypted (Fernet: AES with an
+    authentication tag), with a key derived from MFA_ENCRYPTION_KEY, which never enters the
+    database: a stolen dump holds no usable second factor."""
+
+    def encrypt(self, text: str) -> str:
+        return mfa_fernet().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return mfa_fernet().decrypt(encrypted_text.encode()).decode()
+
+
+def mfa_fernet() -> Fernet:
+    """Fernet wants 32 random bytes: SHA-256 of the configured key (any length) gives them."""
+    digest = hashlib.sha256(settings.MFA_ENCRYPTION_KEY.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))

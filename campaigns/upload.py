@@ -4,6 +4,7 @@ The file waits under MEDIA_ROOT/private/imports with a random name (never served
 public); only its token goes in the session. The import rule stays in services.import_contracts.
 """
 
+import os
 import re
 import secrets
 import time
@@ -85,9 +86,16 @@ def stage(content: bytes, filename: str) -> StagedUpload:
     token = secrets.token_hex(16)
     name = Path(filename).name[:100] or "upload"
     path = folder / f"{token}.upload"
-    path.write_bytes(content)
-    path.with_suffix(".name").write_text(name, encoding="utf-8")
+    _write_private(path, content)
+    _write_private(path.with_suffix(".name"), name.encode("utf-8"))
     return StagedUpload(token=token, name=name, path=path)
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    """Created readable by the site's own user only (0600), whatever the umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(content)
 
 
 def find(token: str) -> StagedUpload | None:

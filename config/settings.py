@@ -151,6 +151,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+# Encrypts staff's TOTP secrets and recovery-code seeds in the database (accounts.adapter). Kept
+# outside the database so a stolen dump holds no usable second factor. The default derives from
+# SECRET_KEY: set it on its own before ever rotating SECRET_KEY, or staff lose their second factor.
+MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="") or ("mfa-encryption:" + SECRET_KEY)
 MFA_TOTP_ISSUER = "End 287(g)"
 
 LANGUAGE_CODE = "en"
@@ -176,6 +181,9 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Photos of sheets carry handwritten names: only the site's own user reads them or lists their folders.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
@@ -288,6 +296,12 @@ PAGE_CACHE_SECONDS = env.int(
     default=0 if "locmem" in CACHES["default"]["BACKEND"].lower() else PUBLIC_CACHE_SECONDS,
 )
 PURGE_AFTER_DAYS = env.int("PURGE_AFTER_DAYS", default=90)
+# The key of the keyed hash that stands for a signer's mailbox (Signature.email_key): a stolen
+# database alone cannot test addresses against it. The default derives from SECRET_KEY: set it on its
+# own before ever rotating SECRET_KEY, or every mailbox could sign each campaign once more.
+SIGNATURE_KEY_SECRET = env.str("SIGNATURE_KEY_SECRET", default="") or (
+    "signature-key:" + SECRET_KEY
+)
 # A signing table (the leader's phone taking in-person signatures) closes by itself after this.
 SIGNING_TABLE_MINUTES = env.int("SIGNING_TABLE_MINUTES", default=120)
 

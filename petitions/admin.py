@@ -33,6 +33,7 @@ from .models import (
     Signature,
     SigningTable,
     SiteSettings,
+    email_key,
 )
 
 EXPORT_FIELDS = [
@@ -138,7 +139,8 @@ class SignatureAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status", "method", "visibility", "county_resident", "campaign__state"]
-    search_fields = ["email", "email_key", "=zip_code"]
+    # An address typed in also finds the signature whose address was deleted, by its keyed hash.
+    search_fields = ["email", "=email_domain", "=zip_code"]
     list_select_related = ["campaign"]
     raw_id_fields = ["campaign", "petition_text", "paper_batch", "invalidation"]
     date_hierarchy = "created_at"
@@ -148,6 +150,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "campaign",
         "petition_text",
         "email_key",
+        "email_domain",
         "status",
         "method",
         "invalidation",
@@ -162,6 +165,13 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if "@" in term and " " not in term:
+            found |= queryset.filter(email_key=email_key(term))
+        return found, may_have_duplicates
 
     def get_urls(self):
         return [

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.geography import zip_is_known
 
-from .models import Visibility
+from .models import PHOTO_EXTENSIONS, Visibility
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "HEIC", "HEIF", "MPO"}
+PHOTO_FORMATS = set(PHOTO_EXTENSIONS)
 SOURCE_RE = re.compile(r"[a-z0-9_-]{1,20}")
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
@@ -127,8 +127,8 @@ class SignForm(forms.Form):
         return bool(self.data.get("website", "").strip())
 
 
-def photo_is_image(upload) -> bool:
-    """Check the content, not the name: Pillow must recognise a photo format."""
+def photo_format(upload) -> str | None:
+    """Check the content, not the name: the photo format Pillow recognises, else None."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -137,20 +137,25 @@ def photo_is_image(upload) -> bool:
             image.verify()
             fmt = image.format
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return False
+        return None
     finally:
         upload.seek(0)
-    return fmt in PHOTO_FORMATS
+    return fmt if fmt in PHOTO_FORMATS else None
 
 
 def clean_photo(photo):
-    """An optional photo: at most MAX_PHOTO_BYTES, and an image by its content (not its name)."""
+    """An optional photo: at most MAX_PHOTO_BYTES, and an image by its content (not its name).
+
+    Renamed for its format ("photo.png"): the client's name and extension never reach the disk.
+    """
     if not photo:
         return None
     if photo.size > MAX_PHOTO_BYTES:
         raise forms.ValidationError(_("The photo is larger than 5 MB. Send a smaller one."))
-    if not photo_is_image(photo):
+    fmt = photo_format(photo)
+    if fmt is None:
         raise forms.ValidationError(_("This file is not a photo. Send a JPEG or PNG image."))
+    photo.name = f"photo.{PHOTO_EXTENSIONS[fmt]}"
     return photo
 
 

@@ -1,5 +1,7 @@
 """Petition texts (versioned), signatures and their states, milestones, delivery and audits."""
 
+import hashlib
+import hmac
 import uuid
 
 from django.conf import settings
@@ -163,9 +165,24 @@ class PaperBatchStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+# Pillow's name for each photo format accepted -> the extension its file is stored with.
+PHOTO_EXTENSIONS = {
+    "JPEG": "jpg",
+    "MPO": "jpg",
+    "PNG": "png",
+    "WEBP": "webp",
+    "HEIC": "heic",
+    "HEIF": "heif",
+}
+
+
 def private_upload_path(instance, filename):
-    # Random names under a private folder: never guessable, never served by a public URL.
-    suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    # Random names under a private folder: never guessable, never served by a public URL. The
+    # extension is the one the form derived from the content (forms.clean_photo), never the
+    # uploader's: anything else is stored as .bin.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix not in PHOTO_EXTENSIONS.values():
+        suffix = "bin"
     return f"private/{instance._meta.model_name}/{uuid.uuid4().hex}.{suffix}"
 
 
@@ -237,6 +254,46 @@ class Invalidation(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d}: {self.reason[:60]}"
+
+
+GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
+
+
+def normalize_email(email: str) -> str:
+    """One key per mailbox: lower case, no +tag, and for Gmail no dots (they all reach one inbox)."""
+    email = email.strip().lower()
+    local, _at, domain = email.rpartition("@")
+    if not local:
+        return email
+    base = local.split("+", 1)[0] or local
+    if domain in GMAIL_DOMAINS:
+        base = base.replace(".", "") or base
+        domain = "gmail.com"
+    return f"{base}@{domain}"
+
+
+def hashed_email_key(normalized: str) -> str:
+    """HMAC-SHA256 of a normalized address, keyed by SIGNATURE_KEY_SECRET (never in the database)."""
+    secret = settings.SIGNATURE_KEY_SECRET.encode()
+    return hmac.new(secret, normalized.encode(), hashlib.sha256).hexdigest()
+
+
+def email_key(email: str) -> str:
+    """What the database keeps to hold one signature per mailbox per campaign ('' for no email).
+
+    The one place the key is computed (online, in person, the data migration, admin search). A
+    keyed hash: with the database alone, nobody can check whether an address signed, nor read
+    one back; the key is kept outside it.
+    """
+    normalized = normalize_email(email) if email and email.strip() else ""
+    return hashed_email_key(normalized) if normalized else ""
+
+
+def email_domain(email: str) -> str:
+    """The part after @, lower case: kept (not the address) for staff's invalidation by domain
+    and the monitor's spikes, after the address itself is deleted."""
+    domain = email.strip().lower().rpartition("@")[2] if email and "@" in email else ""
+    return "gmail.com" if domain in GMAIL_DOMAINS else domain
 
 
 def name_key(name: str) -> str:
@@ -339,10 +396,14 @@ class Signature(models.Model):
     name = models.CharField(_("name"), max_length=100)
     # The name folded (case, accents, spaces): same name and ZIP in one campaign may be a repeat.
     name_key = models.CharField(max_length=200, blank=True, editable=False)
-    # Blank once purged, and for paper signatures that gave none.
+    # Kept only while there is something to send: blanked once confirmed without asking for
+    # updates (or on unsubscribing), on withdrawal, by the purge; blank on paper without one.
     email = models.EmailField(_("email"), max_length=254, blank=True)
-    # The email normalized (case, gmail dots, +tags): one signature per person per campaign.
+    # A keyed hash of the normalized email (case, gmail dots, +tags; see email_key()): one
+    # signature per mailbox per campaign, kept after the address itself is deleted.
     email_key = models.CharField(max_length=254, blank=True, editable=False)
+    # The part after @ (see email_domain()): staff invalidate a flooding domain by it.
+    email_domain = models.CharField(max_length=254, blank=True, editable=False)
     zip_code = models.CharField(_("ZIP code"), max_length=5)
     county_resident = models.BooleanField(_("lives in the county"), default=False)
     visibility = models.CharField(

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, F, Q, Value
-from django.db.models.functions import Lower, StrIndex, Substr, TruncHour
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from .models import Signature, SignatureMethod, SignatureStatus
@@ -60,7 +60,7 @@ def busiest_campaigns(*, hours: int = 24, limit: int = 20, now=None) -> list[dic
 def _grouped(field_expr, since, until):
     return (
         Signature.objects.filter(created_at__gte=since, created_at__lt=until)
-        .exclude(email="")
+        .exclude(email_domain="")  # online and emailed signatures (their address may be gone)
         .annotate(value=field_expr)
         .values("campaign_id", "campaign__name", "campaign__state", "value")
         .annotate(n=Count("id"))
@@ -70,9 +70,8 @@ def _grouped(field_expr, since, until):
 def spikes(*, now=None) -> list[Spike]:
     """Email domains and ZIPs whose last hour is far above their usual rate, per campaign."""
     now = now or timezone.now()
-    domain = Lower(Substr("email", StrIndex("email", Value("@")) + 1))
     found = []
-    for kind, expr in (("domain", domain), ("zip", F("zip_code"))):
+    for kind, expr in (("domain", F("email_domain")), ("zip", F("zip_code"))):
         before = {
             (r["campaign_id"], r["value"]): r["n"]
             for r in _grouped(expr, now - timedelta(hours=25), now - timedelta(hours=1))

@@ -14,7 +14,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Q, Value
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +40,10 @@ from .models import (
     SignatureStatus,
     SigningTable,
     SiteSettings,
+    email_domain,
     name_key,
 )
+from .models import email_key as mailbox_key
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +99,6 @@ LinkInvalid = tokens.LinkInvalid
 # Campaigns that ended (or were folded into another) take no new signatures.
 CLOSED_STATUSES = {CampaignStatus.WON, CampaignStatus.LOST, CampaignStatus.CLOSED}
 PURGEABLE_STATUSES = CLOSED_STATUSES
-GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
 
 
 class _Blank(dict):
@@ -296,19 +297,6 @@ def reject_petition_text(text: PetitionText, *, user) -> bool:
 # Signing ------------------------------------------------------------------------------------
 
 
-def normalize_email(email: str) -> str:
-    """One key per mailbox: lower case, no +tag, and for Gmail no dots (they all reach one inbox)."""
-    email = email.strip().lower()
-    local, _at, domain = email.rpartition("@")
-    if not local:
-        return email
-    base = local.split("+", 1)[0] or local
-    if domain in GMAIL_DOMAINS:
-        base = base.replace(".", "") or base
-        domain = "gmail.com"
-    return f"{base}@{domain}"
-
-
 def _county_resident(campaign: Campaign, zip_code: str) -> bool:
     place = county_for_zip(zip_code)
     return bool(place and campaign.county_id and place[0] == campaign.county_id)
@@ -357,12 +345,13 @@ def sign_petition(
     petition_id = _current_petition_id(campaign)
     if petition_id is None:
         raise SigningClosed
-    email_key = normalize_email(email)
+    email_key = mailbox_key(email)
     fields = {
         "petition_text_id": petition_id,
         "language": language,
         "name": name,
         "email": email.strip(),
+        "email_domain": email_domain(email),
         "zip_code": zip_code,
         "county_resident": _county_resident(campaign, zip_code),
         "visibility": visibility,
@@ -502,7 +491,7 @@ def _signed_in_person(
     """
     key = name_key(name)
     email = email.strip()
-    email_key = normalize_email(email) if email else ""
+    email_key = mailbox_key(email)
     twin = _has_twin(campaign.pk, zip_code, key)
     if email_key and Signature.objects.filter(campaign=campaign, email_key=email_key).exists():
         # One signature per mailbox: keep this one without the address, for the leader to check.
@@ -516,6 +505,7 @@ def _signed_in_person(
         name=name,
         email=email,
         email_key=email_key,
+        email_domain=email_domain(email),
         zip_code=zip_code,
         county_resident=_county_resident(campaign, zip_code),
         visibility=visibility,
@@ -534,7 +524,7 @@ def _signed_in_person(
     except IntegrityError:
         # The same mailbox signed online at this very moment: as above, keep it without the address.
         signature.pk = None
-        signature.email = signature.email_key = ""
+        signature.email = signature.email_key = signature.email_domain = ""
         signature.keep_updated = False
         signature.possible_duplicate = True
         signature.status = SignatureStatus.PENDING
@@ -793,13 +783,21 @@ def confirm_signature(token: str) -> tuple[Signature, bool]:
             raise SignatureNotActive(signature)
         signature.status = SignatureStatus.CONFIRMED
         signature.confirmed_at = timezone.now()
-        signature.save(update_fields=["status", "confirmed_at"])
+        update_fields = ["status", "confirmed_at"]
+        if not signature.keep_updated:
+            # No updates asked for, none to send: the address goes; the keyed hash stays, so the
+            # mailbox still signs once, and the links keep working (they name the signature).
+            signature.email = ""
+            update_fields.append("email")
+        signature.save(update_fields=update_fields)
         _counts_changed(signature.campaign_id)
     return signature, True
 
 
 def withdraw_signature(token: str) -> Signature:
-    """The signer takes their signature back; it stops counting at once."""
+    """The signer takes their signature back; it stops counting at once, and the person goes
+    with it: name, email, domain and ZIP are blanked. Only the keyed hash of the mailbox stays,
+    so signing again reuses this row (counted once) instead of adding a second."""
     uid = tokens.read_token(token, tokens.WITHDRAW_SALT)
     with transaction.atomic():
         signature = Signature.objects.select_for_update().filter(uid=uid).first()
@@ -810,7 +808,18 @@ def withdraw_signature(token: str) -> Signature:
             signature.status = SignatureStatus.WITHDRAWN
             signature.withdrawn_at = timezone.now()
             signature.keep_updated = False
-            signature.save(update_fields=["status", "withdrawn_at", "keep_updated"])
+            signature.name = signature.email = signature.email_domain = signature.zip_code = ""
+            signature.save(
+                update_fields=[
+                    "status",
+                    "withdrawn_at",
+                    "keep_updated",
+                    "name",
+                    "email",
+                    "email_domain",
+                    "zip_code",
+                ]
+            )
             if was_counted:
                 _counts_changed(signature.campaign_id)
     return signature
@@ -826,7 +835,12 @@ def unsubscribe(token: str) -> Signature:
         if signature.unsubscribed_at is None:
             signature.keep_updated = False
             signature.unsubscribed_at = timezone.now()
-            signature.save(update_fields=["keep_updated", "unsubscribed_at"])
+            update_fields = ["keep_updated", "unsubscribed_at"]
+            if signature.status == SignatureStatus.CONFIRMED:
+                # Confirmed and no more updates: nothing left to send, so the address goes.
+                signature.email = ""
+                update_fields.append("email")
+            signature.save(update_fields=update_fields)
     return signature
 
 
@@ -871,8 +885,8 @@ class InvalidationCriteria:
         if self.campaign is not None:
             qs = qs.filter(campaign=self.campaign)
         if self.email_domain:
-            domain = self.email_domain.strip().lstrip("@").lower()
-            qs = qs.filter(Q(email__iendswith="@" + domain) | Q(email_key__endswith="@" + domain))
+            # The kept domain, not the address: most confirmed signers no longer have one.
+            qs = qs.filter(email_domain=email_domain("@" + self.email_domain.strip().lstrip("@")))
         if self.since:
             qs = qs.filter(created_at__gte=self.since)
         if self.until:
@@ -955,26 +969,54 @@ class PurgeReport:
 
 
 def purge_signatures(*, days: int, dry_run: bool = False, now=None) -> PurgeReport:
-    """Blank signers' names and emails on campaigns that ended more than `days` ago, and delete
-    the photos of their paper sheets (handwritten names).
+    """Blank signers' names, emails and domains `days` after their campaign ended (its outcome
+    date) or after the delivery that handed them over, and delete the photos of those paper
+    sheets (handwritten names).
 
     Counts, ZIP codes, residence, method and status stay, so the numbers and the ZIP breakdown
-    stay right; email_key is blanked too (the campaign takes no more signatures).
+    stay right. A delivered campaign still takes signatures: its purged rows keep the keyed hash
+    of their mailbox (no second count), and signatures after the delivery wait for the next one.
+    An ended campaign takes none, so its rows lose the hash too.
     """
     now = now or timezone.now()
     cutoff = (now - timedelta(days=days)).date()
-    unpurged = Signature.objects.filter(campaign=OuterRef("pk"), purged_at__isnull=True)
-    campaigns = list(
-        Campaign.objects.filter(status__in=PURGEABLE_STATUSES, outcome_date__lt=cutoff)
-        .filter(Exists(unpurged))
-        .order_by("state", "name")
+    last_delivery = (
+        Delivery.objects.filter(campaign=OuterRef("campaign"))
+        .order_by("-delivered_on")
+        .values("delivered_on")[:1]
     )
-    targets = Signature.objects.filter(campaign__in=campaigns, purged_at__isnull=True)
+    ended = Q(campaign__status__in=PURGEABLE_STATUSES, campaign__outcome_date__lt=cutoff)
+    delivered = Q(
+        campaign__status=CampaignStatus.DELIVERED,
+        delivered_through__lt=cutoff,
+        created_at__date__lte=F("delivered_through"),
+    )
+    unpurged = Signature.objects.filter(purged_at__isnull=True).annotate(
+        delivered_through=Subquery(last_delivery)
+    )
+    ended_rows = unpurged.filter(ended)
+    delivered_rows = unpurged.filter(delivered)
+    campaigns = list(
+        Campaign.objects.filter(
+            Q(pk__in=ended_rows.values("campaign_id"))
+            | Q(pk__in=delivered_rows.values("campaign_id"))
+        ).order_by("state", "name")
+    )
     if dry_run:
-        return PurgeReport(campaigns, targets.count())
+        return PurgeReport(campaigns, ended_rows.count() + delivered_rows.count())
+    person = {"name": "", "name_key": "", "email": "", "email_domain": "", "purged_at": now}
     with transaction.atomic():
-        count = targets.update(name="", name_key="", email="", email_key="", purged_at=now)
-        photographed = PaperBatch.objects.filter(campaign__in=campaigns).exclude(photo="")
+        count = Signature.objects.filter(pk__in=ended_rows.values("pk")).update(
+            email_key="", **person
+        )
+        # Sheets typed in up to the delivery went with it; later ones wait for the next.
+        sheets = Q(campaign__in=[c for c in campaigns if c.status in PURGEABLE_STATUSES])
+        for campaign_id, through in (
+            delivered_rows.values_list("campaign_id", "delivered_through").distinct().order_by()
+        ):
+            sheets |= Q(campaign_id=campaign_id, created_at__date__lte=through)
+        count += Signature.objects.filter(pk__in=delivered_rows.values("pk")).update(**person)
+        photographed = PaperBatch.objects.filter(sheets).exclude(photo="")
         files = [(b.photo.storage, b.photo.name) for b in photographed]
         photographed.update(photo="")
         # The files go once the rows no longer point at them.

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
 from campaigns.models import Agency, AgencyType, Campaign, Contract, ContractModel, County, Target
-from petitions.models import PetitionText
+from petitions.models import PetitionText, email_domain, email_key
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -119,7 +119,8 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     )
     name = factory.Sequence(lambda n: f"Signer Person{n}")
     email = factory.Sequence(lambda n: f"signer{n}@example.org")
-    email_key = factory.LazyAttribute(lambda o: o.email.lower())
+    email_key = factory.LazyAttribute(lambda o: email_key(o.email))
+    email_domain = factory.LazyAttribute(lambda o: email_domain(o.email))
     zip_code = "77550"
     county_resident = True
     status = "confirmed"

@@ -212,3 +212,13 @@ def test_pausing_one_campaign_from_admin_stops_only_that_campaign(client, campai
     assert PAUSED in page and 'name="email"' not in page
     assert not Signature.objects.filter(campaign=campaign).exists()
     assert _sign(visitor, other).status_code == 303
+
+
+def test_a_spiking_domain_is_seen_after_confirmation_deleted_the_addresses(client, campaign, staff):
+    # Confirmed signers who want no updates keep no email: their domain alone is kept for this.
+    _signed(campaign, 12, ago=timedelta(minutes=10), domain="floodmail.example")
+    Signature.objects.update(email="")
+
+    spikes = {(s.kind, s.value) for s in client.get(MONITOR).context["spikes"]}
+
+    assert ("domain", "floodmail.example") in spikes

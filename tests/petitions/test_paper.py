@@ -4,6 +4,8 @@ repeats flagged for the leader, and the sheet's photo kept away from any public 
 
 import io
 import re
+import stat
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -462,3 +464,24 @@ def test_paper_is_not_mistaken_for_a_share_channel(client, campaign, leader):
     post(client, _url(campaign, "paper/"), sheet(THREE))
     channels = client.get(_url(campaign, "dashboard/")).context["channels"]
     assert channels == [("WhatsApp", 1)]
+
+
+def test_the_photo_is_named_by_its_content_and_readable_only_by_the_site(client, campaign, leader):
+    # A PNG sent as "sheet.html": the stored name says what the bytes are, never what the
+    # uploader claimed, and nobody else on the machine can read the file or list its folder.
+    photo = SimpleUploadedFile("sheet.html", _png(), content_type="text/html")
+    post(client, _url(campaign, "paper/"), sheet(THREE, photo=photo))
+    batch = PaperBatch.objects.get()
+    assert batch.photo.name.endswith(".png")
+    path = Path(batch.photo.path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_a_staged_contract_list_is_readable_only_by_the_site(settings, tmp_path):
+    from campaigns.upload import stage
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    staged = stage(b"state,county\n", "list.csv")
+    assert stat.S_IMODE(staged.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(staged.path.with_suffix(".name").stat().st_mode) == 0o600

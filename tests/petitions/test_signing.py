@@ -8,8 +8,7 @@ from django.utils import translation
 
 from campaigns.models import CampaignStatus
 from petitions.forms import SignForm
-from petitions.models import Signature, SiteSettings
-from petitions.services import normalize_email
+from petitions.models import Signature, SiteSettings, normalize_email
 
 from .conftest import NEW_YORK_ZIP, form_data, last_mail_to, post, post_sign, sign_url
 

@@ -1,8 +1,8 @@
-"""Remove signers' names and emails from campaigns that ended more than N days ago.
+"""Remove signers' names and emails from campaigns that ended, or were delivered, more than N days ago.
 
-People at risk signed these lists: once a campaign is won, lost or closed, contact details serve
-no purpose. Counts, ZIP codes and statuses stay, so numbers and the ZIP breakdown stay right.
-Schedule it daily (see the README).
+People at risk signed these lists: once a campaign is won, lost or closed, or its petition handed
+over, contact details serve no purpose. Counts, ZIP codes and statuses stay, so numbers and the ZIP
+breakdown stay right. Schedule it daily (see the README).
 """
 
 from django.conf import settings
@@ -12,14 +12,19 @@ from petitions.services import purge_signatures
 
 
 class Command(BaseCommand):
-    help = "Blank names and emails of signatures on campaigns closed more than --days ago."
+    help = (
+        "Blank names and emails of signatures on campaigns closed, or delivered, more than "
+        "--days ago."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--days",
             type=int,
             default=settings.PURGE_AFTER_DAYS,
-            help=f"Days after the outcome date (default {settings.PURGE_AFTER_DAYS}).",
+            help=(
+                f"Days after the outcome or delivery date (default {settings.PURGE_AFTER_DAYS})."
+            ),
         )
         parser.add_argument("--dry-run", action="store_true", help="Report without purging.")
 
@@ -30,7 +35,8 @@ class Command(BaseCommand):
         verb = "Would purge" if dry_run else "Purged"
         if verbosity >= 2:
             for campaign in report.campaigns:
-                self.stdout.write(f"  {campaign} (outcome {campaign.outcome_date})")
+                ended = campaign.outcome_date or campaign.get_status_display()
+                self.stdout.write(f"  {campaign} ({ended})")
         if verbosity >= 1:
             self.stdout.write(
                 f"{verb} {report.signatures} signatures in {len(report.campaigns)} campaigns."
