@@ -53,7 +53,7 @@ def test_secrets_stored_before_are_encrypted_by_the_migration():
 
     from django.apps import apps
 
-    migration = import_module("accounts.migrations.0003_encrypt_mfa_secrets")
+    migration = import_module("accounts.migrations.0004_encrypt_mfa_secrets")
     staff = UserFactory(is_staff=True)
     secret = generate_totp_secret()
     plain = Authenticator.objects.create(
