@@ -3,6 +3,7 @@
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 
@@ -18,12 +19,20 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
-def rate_limited(request, exception=None):
+def rate_limited(request, exception=None, *, seconds=60):
     """Shown when a visitor hits a rate limit: say so plainly, never drop the request silently."""
-    response = render(request, "429.html", status=429)
-    response["Retry-After"] = "60"
+    response = render(request, "429.html", {"retry_in": retry_in_words(seconds)}, status=429)
+    response["Retry-After"] = str(seconds)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def retry_in_words(seconds: int) -> str:
+    """ "in 40 seconds", "in 2 minutes": when a limited visitor may try again."""
+    if seconds < 60:
+        return ngettext("in %(count)d second", "in %(count)d seconds", seconds) % {"count": seconds}
+    minutes = -(-seconds // 60)
+    return ngettext("in %(count)d minute", "in %(count)d minutes", minutes) % {"count": minutes}
 
 
 def not_found(request, exception=None):
