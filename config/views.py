@@ -1,8 +1,11 @@
 """Pages that belong to the site as a whole: health check, rate-limit and error pages."""
 
+from datetime import timedelta
+
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
@@ -63,6 +66,8 @@ def signing_monitor(request):
         "hourly": monitoring.hourly_counts(campaign_id=campaign.pk if campaign else None),
         "busiest": monitoring.busiest_campaigns(),
         "spikes": monitoring.spikes(),
+        # Where a spike's "invalidate" link starts its window (the hour the spike counts).
+        "hour_ago": f"{timezone.localtime() - timedelta(hours=1):%Y-%m-%d %H:%M:%S}",
         "site_paused": site.signing_paused,
         "settings_url": reverse("admin:petitions_sitesettings_change", args=[site.pk]),
     }

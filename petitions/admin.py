@@ -227,7 +227,10 @@ class SignatureAdmin(admin.ModelAdmin):
         """
         if not self.has_change_permission(request):
             raise PermissionDenied
-        form = InvalidationForm(request.POST or None)
+        # The monitor's spike links fill in a campaign, a domain and a window (GET changes nothing).
+        fields = ("campaign", "email_domain", "signed_from", "signed_until")
+        initial = {name: request.GET[name] for name in fields if name in request.GET}
+        form = InvalidationForm(request.POST or None, initial=initial)
         criteria = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

@@ -212,3 +212,24 @@ def test_pausing_one_campaign_from_admin_stops_only_that_campaign(client, campai
     assert PAUSED in page and 'name="email"' not in page
     assert not Signature.objects.filter(campaign=campaign).exists()
     assert _sign(visitor, other).status_code == 303
+
+
+def test_a_spike_links_to_undoing_it_with_its_campaign_and_hour_filled_in(client, campaign, staff):
+    import re
+    from html import unescape
+
+    _signed(campaign, 12, ago=timedelta(minutes=10), domain="floodmail.example")
+    html = client.get(MONITOR).content.decode()
+    links = [
+        unescape(href)
+        for href in re.findall(r'href="([^"]+)"', html)
+        if "signature/invalidate/" in href
+    ]
+    link = next(href for href in links if "floodmail.example" in href)
+    assert f"campaign={campaign.pk}" in link and "signed_from=" in link
+
+    form = client.get(link).content.decode()
+    assert re.search(rf'<option value="{campaign.pk}" selected>', form)
+    assert 'value="floodmail.example"' in form
+    assert re.search(r'name="signed_from" value="\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"', form)
+    assert not Signature.objects.filter(status="invalidated").exists()
