@@ -100,7 +100,8 @@ def _sign_key(group, request) -> str:
 
 def _sign_limited(request, campaign, seconds):
     """The sign form again, as typed, with when to press the button again (429, Retry-After)."""
-    typed = {name: request.POST.get(name, "") for name in ("name", "email", "zip_code", "src")}
+    fields = ("name", "email", "zip_code", "src")
+    typed = {name: request.POST.get(name, "")[:254] for name in fields}  # no field is longer
     typed["visibility"] = request.POST.get("visibility") or Visibility.COUNTED
     typed["keep_updated"] = bool(request.POST.get("keep_updated"))
     notice = _(
