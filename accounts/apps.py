@@ -8,3 +8,8 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     # allauth's own app is also called "Accounts" in admin: two sections of one name confused staff.
     verbose_name = _("Leaders and staff")
+
+    def ready(self):
+        from config.ratelimit import use_ratelimit_cache_for_allauth
+
+        use_ratelimit_cache_for_allauth()

@@ -73,8 +73,10 @@ def server_env(*, database: str, redis_db: int, static_root: Path, site_port: in
         SITE_URL=f"http://{HOST}:{site_port}",
         STATIC_ROOT=str(static_root),
         # Each bench request plays a different visitor (as in a real surge): the client address
-        # comes from X-Forwarded-For, as it would behind a load balancer.
+        # comes from X-Forwarded-For, as it would behind a load balancer. wrk plays that load
+        # balancer (it writes the entry) and the cluster's nginx appends a second one: two hops.
         CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR",
+        TRUSTED_PROXY_HOPS="2",
         BENCH_CEILING="1",
         LOG_LEVEL="WARNING",
         CSRF_TRUSTED_ORIGINS="",

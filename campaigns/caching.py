@@ -7,6 +7,7 @@ with a CSRF token. Anything else is private and not stored.
 import hashlib
 import time
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,32 +29,47 @@ def showed_messages(request) -> bool:
 
 # The largest page kept in the shared cache (a search can list many campaigns).
 SHARED_PAGE_MAX_BYTES = 512 * 1024
+# A longer value of a parameter a page reads is rendered but never stored (a search for a
+# paragraph is nobody's shared page).
+SHARED_PARAM_MAX_CHARS = 100
 
 
-def shared_page_key(request) -> str | None:
+def shared_page_key(request, params: tuple[str, ...] = ()) -> str | None:
     """The shared-cache key of a page anyone may get, or None when the request is one visitor's.
 
     Only a GET with no cookie at all: nothing on such a page can belong to someone (no session, no
-    messages, no language choice, no CSRF cookie). The page differs only by address and language.
+    messages, no language choice, no CSRF cookie). The page differs only by its path, language and
+    the query parameters its view reads (`params`): any other parameter (utm_*, fbclid, junk) gets
+    the same stored page, so made-up parameters cannot fill the cache.
     """
     if not settings.PAGE_CACHE_SECONDS or request.method != "GET" or request.COOKIES:
         return None
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    query = [(name, value) for name in params for value in request.GET.getlist(name)]
+    if any(len(value) > SHARED_PARAM_MAX_CHARS for _name, value in query):
+        return None
+    address = f"{request.path}?{urlencode(query)}"
+    path = hashlib.sha256(address.encode()).hexdigest()
     language = getattr(request, "LANGUAGE_CODE", "")
     return f"public_page:{request.scheme}:{request.get_host()}:{language}:{path}"
 
 
-def public_page(view):
+def public_page(view=None, *, params: tuple[str, ...] = ()):
     """Cache a GET for PUBLIC_CACHE_SECONDS with stale-while-revalidate, for anonymous visitors.
 
     The same page is also kept in the shared cache (CACHE_URL) for PAGE_CACHE_SECONDS: at a
     surge, visitors refreshing a campaign page get it rendered once per few seconds for every
-    app server, as a CDN would serve it, and not once per request.
+    app server, as a CDN would serve it, and not once per request. A view that reads query
+    parameters names them: `@public_page(params=("q",))`; the shared copy keys on those alone.
     """
+    if view is None:
+        return lambda view: _public_page(view, params)
+    return _public_page(view, params)
 
+
+def _public_page(view, params):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        key = shared_page_key(request)
+        key = shared_page_key(request, params)
         renewing = None
         if key and (stored := cache.get(key)) is not None:
             fresh_until, status, content, headers = stored

@@ -9,6 +9,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from django_ratelimit.core import get_usage, is_ratelimited
 
 from accounts.adapter import site_language
 from config.admin_site import acts_as_staff
-from config.ratelimit import client_key
+from config.ratelimit import client_key, retry_after
 from config.views import rate_limited
 from petitions.counting import tally_for
 
@@ -31,7 +32,7 @@ from . import services
 from .forms import CommitmentForm, DeliveryPlanForm, PetitionTextForm
 from .models import Campaign, CampaignStatus, TrainingCompletion, TrainingStep
 from .progress import checklist, next_milestone, signatures_by_channel
-from .tools import SHARE_SIZES, flyer_pdf, share_image, toolkit
+from .tools import SHARE_SIZES, flyer_key, flyer_pdf, share_image, share_image_key, toolkit
 
 CLAIM_RATE = "10/m"
 CLAIMS_TODAY = "campaigns.claims_per_address"
@@ -43,6 +44,10 @@ FIRST_TEXT_REVIEW = gettext_lazy(
     "Staff review a new leader's first text before it goes on the campaign page; until then "
     "the current text stays."
 )
+# Share images and flyers: a cache hit is free; a miss renders (~100 ms of CPU), so misses are
+# limited per client. The key changes with the count and the campaign, so entries age out alone.
+SHARE_FILE_RATE = "20/m"
+SHARE_FILE_CACHE_SECONDS = 24 * 60 * 60
 
 
 def _campaign(state: str, slug: str) -> Campaign:
@@ -404,13 +409,29 @@ def _public_file(response: HttpResponse, seconds: int = 60) -> HttpResponse:
     return response
 
 
+def _share_file(request, key: str, render, content_type: str) -> HttpResponse:
+    """Rendered bytes from the cache; a miss (about 100 ms of CPU) is limited per client."""
+    content = cache.get(key)
+    if content is None:
+        seconds = retry_after(request, group="campaigns.share_file", rate=SHARE_FILE_RATE)
+        if seconds:
+            return rate_limited(request, seconds=seconds)
+        content = render()
+        cache.set(key, content, SHARE_FILE_CACHE_SECONDS)
+    return _public_file(HttpResponse(content, content_type=content_type))
+
+
 @require_GET
 def share_image_view(request, state, slug, size):
     if size not in SHARE_SIZES:
         raise Http404
     campaign = _campaign(state, slug)
-    png = share_image(campaign, size=size, count=tally_for(campaign).counted)
-    return _public_file(HttpResponse(png, content_type="image/png"))
+    count = tally_for(campaign).counted
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    key = share_image_key(campaign, size=size, count=count, language=language)
+    return _share_file(
+        request, key, lambda: share_image(campaign, size=size, count=count), "image/png"
+    )
 
 
 @require_GET
@@ -419,7 +440,17 @@ def flyer(request, state, slug):
     language = request.GET.get("lang")
     if language not in dict(settings.LANGUAGES):
         language = translation.get_language() or settings.LANGUAGE_CODE
-    pdf = flyer_pdf(campaign, language=language)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="end-287g-{campaign.slug}-{language}.pdf"'
-    return _public_file(response)
+    from petitions.services import current_petition
+
+    petition = current_petition(campaign)
+    key = flyer_key(campaign, petition=petition, language=language)
+    response = _share_file(
+        request,
+        key,
+        lambda: flyer_pdf(campaign, language=language, petition=petition),
+        "application/pdf",
+    )
+    if response.status_code == 200:
+        filename = f"end-287g-{campaign.slug}-{language}.pdf"
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -49,7 +49,7 @@ def privacy(request):
     return render(request, "campaigns/privacy.html")
 
 
-@public_page
+@public_page(params=("q",))
 def search(request):
     result = search_campaigns(request.GET.get("q", ""))
     return render(request, "campaigns/search.html", {"result": result})
@@ -65,7 +65,7 @@ def _states() -> list[tuple[str, str]]:
     return sorted(((code, state_name(code)) for code in STATE_NAMES), key=lambda s: fold(s[1]))
 
 
-@public_page
+@public_page(params=("state", "open"))
 def campaign_list(request):
     state = request.GET.get("state", "").upper()
     campaigns = Campaign.objects.public().for_listing().select_related("tally")
@@ -90,7 +90,7 @@ def _moved(request, campaign):
     return redirect(f"{url}?{query}" if query else url, permanent=True)
 
 
-@public_page
+@public_page(params=("src",))
 def campaign_detail(request, state, slug):
     campaign = get_object_or_404(
         Campaign.objects.select_related("county", "agency", "merged_into"),

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -103,10 +103,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
-# Local memory by default; Redis in production (shared by every app server: rate limits live here).
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://end287g")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"  # same backend, one client reused
+
+def ratelimit_cache_url(cache_url: str) -> str:
+    """The rate-limit cache's default: the next database of the same Redis, or its own locmem."""
+    parts = urlsplit(cache_url)
+    if not parts.scheme.startswith("redis"):
+        return f"{cache_url}-ratelimit"
+    db = parts.path.strip("/")
+    following = (int(db) + 1) % 16 if db.isdigit() else 1
+    return urlunsplit(parts._replace(path=f"/{following}"))
+
+
+# Local memory by default; Redis in production (shared by every app server). Rate-limit counters
+# have a cache of their own: a flood of cached pages must never evict them. Where eviction is on
+# (maxmemory), give RATELIMIT_CACHE_URL a Redis instance of its own: eviction spans databases.
+_CACHE_URL = env.str("CACHE_URL", default="locmemcache://end287g")
+CACHES = {
+    "default": env.cache_url_config(_CACHE_URL),
+    "ratelimit": env.cache_url("RATELIMIT_CACHE_URL", default=ratelimit_cache_url(_CACHE_URL)),
+}
+for _cache in CACHES.values():
+    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        _cache["BACKEND"] = "config.cache.RedisCache"  # same backend, one client reused
 
 # Sessions in the database (shared by every app server), read through the cache.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -274,10 +292,14 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 ADMIN_REQUIRE_MFA = env.bool("ADMIN_REQUIRE_MFA", default=not DEBUG)
 
 # Rate limits key on a keyed hash of the client address, never the address itself.
-# Behind a proxy, the client address comes only from this header (e.g. HTTP_X_FORWARDED_FOR).
+# Behind a proxy, the client address comes only from this header, counted from its right: the
+# entries our own TRUSTED_PROXY_HOPS proxies appended (config/ratelimit.py).
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
-RATELIMIT_USE_CACHE = "default"
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=1)
+RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_VIEW = "config.views.rate_limited"
+# Online signatures a minute from one address to one campaign: a rally on one network fits.
+SIGN_RATE_PER_MINUTE = env.int("SIGN_RATE_PER_MINUTE", default=60)
 
 # Campaign rules the organization configures.
 SIGNATURE_GOAL = env.int("SIGNATURE_GOAL", default=200)

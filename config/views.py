@@ -1,8 +1,12 @@
 """Pages that belong to the site as a whole: health check, rate-limit and error pages."""
 
+from datetime import timedelta
+
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 
@@ -18,12 +22,20 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
-def rate_limited(request, exception=None):
+def rate_limited(request, exception=None, *, seconds=60):
     """Shown when a visitor hits a rate limit: say so plainly, never drop the request silently."""
-    response = render(request, "429.html", status=429)
-    response["Retry-After"] = "60"
+    response = render(request, "429.html", {"retry_in": retry_in_words(seconds)}, status=429)
+    response["Retry-After"] = str(seconds)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def retry_in_words(seconds: int) -> str:
+    """ "in 40 seconds", "in 2 minutes": when a limited visitor may try again."""
+    if seconds < 60:
+        return ngettext("in %(count)d second", "in %(count)d seconds", seconds) % {"count": seconds}
+    minutes = -(-seconds // 60)
+    return ngettext("in %(count)d minute", "in %(count)d minutes", minutes) % {"count": minutes}
 
 
 def not_found(request, exception=None):
@@ -54,6 +66,8 @@ def signing_monitor(request):
         "hourly": monitoring.hourly_counts(campaign_id=campaign.pk if campaign else None),
         "busiest": monitoring.busiest_campaigns(),
         "spikes": monitoring.spikes(),
+        # Where a spike's "invalidate" link starts its window (the hour the spike counts).
+        "hour_ago": f"{timezone.localtime() - timedelta(hours=1):%Y-%m-%d %H:%M:%S}",
         "site_paused": site.signing_paused,
         "settings_url": reverse("admin:petitions_sitesettings_change", args=[site.pk]),
     }

@@ -231,25 +231,38 @@ class SignatureAdmin(admin.ModelAdmin):
         return self._page(request, form, criteria, selected=ids, action="invalidate_selected")
 
     def invalidate_view(self, request):
-        """Bulk invalidation by campaign, email domain and time window, with a kept reason."""
+        """Bulk invalidation by campaign, email domain and time window, with a kept reason.
+
+        Staff first see how many signatures match; the invalidation acts only on that count.
+        """
         if not self.has_change_permission(request):
             raise PermissionDenied
-        form = InvalidationForm(request.POST or None)
+        # The monitor's spike links fill in a campaign, a domain and a window (GET changes nothing).
+        fields = ("campaign", "email_domain", "signed_from", "signed_until")
+        initial = {name: request.GET[name] for name in fields if name in request.GET}
+        form = InvalidationForm(request.POST or None, initial=initial)
         criteria = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             criteria = services.InvalidationCriteria(
                 campaign=data["campaign"],
                 email_domain=data["email_domain"],
-                since=data["since"],
-                until=data["until"],
+                signed_from=data["signed_from"],
+                signed_until=data["signed_until"],
             )
-            if "confirm" in request.POST:
-                invalidation = services.invalidate_signatures(
-                    criteria, reason=data["reason"], user=request.user
-                )
-                self._report(request, invalidation)
-                return redirect(reverse("admin:petitions_signature_changelist"))
+            if "confirm" in request.POST and data["matching"] is not None:
+                try:
+                    invalidation = services.invalidate_signatures(
+                        criteria,
+                        reason=data["reason"],
+                        user=request.user,
+                        expected=data["matching"],
+                    )
+                except services.MatchesChanged as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    self._report(request, invalidation)
+                    return redirect(reverse("admin:petitions_signature_changelist"))
         return self._page(request, form, criteria, preview=True)
 
     def _page(self, request, form, criteria, **extra):
@@ -258,6 +271,7 @@ class SignatureAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": _("Invalidate signatures"),
             "form": form,
+            "counted": criteria is not None,
             "matching": criteria.queryset().count() if criteria else 0,
             **extra,
         }

@@ -202,9 +202,11 @@ class InvalidationForm(forms.Form):
     email_domain = forms.CharField(
         label=_("Email domain"), required=False, max_length=200, help_text="example.com"
     )
-    since = forms.DateTimeField(label=_("Signed from"), required=False)
-    until = forms.DateTimeField(label=_("Signed before"), required=False)
+    signed_from = forms.DateTimeField(label=_("Signed from"), required=False)
+    signed_until = forms.DateTimeField(label=_("Signed before"), required=False)
     reason = forms.CharField(label=_("Reason (kept)"), widget=forms.Textarea(attrs={"rows": 3}))
+    # The count staff were shown: the invalidation acts only if it still holds.
+    matching = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         from campaigns.models import Campaign
@@ -220,7 +222,8 @@ class InvalidationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not any(data.get(k) for k in ("campaign", "email_domain", "since", "until")):
+        criteria = ("campaign", "email_domain", "signed_from", "signed_until")
+        if not any(data.get(k) for k in criteria):
             raise forms.ValidationError(
                 _("Choose at least one of campaign, email domain or time window.")
             )

@@ -61,6 +61,13 @@ class SigningClosed(PetitionError):
     message = _("This petition is not taking signatures right now.")
 
 
+class MatchesChanged(PetitionError):
+    message = _(
+        "The number of matching signatures changed since you counted. Check the new number "
+        "and invalidate again."
+    )
+
+
 class SignatureNotActive(PetitionError):
     message = _("This signature was withdrawn or is no longer valid, so it cannot be confirmed.")
 
@@ -872,10 +879,16 @@ def _refresh_tally_soon(campaign_id: int) -> None:
 
 @dataclass
 class InvalidationCriteria:
+    """Which live signatures staff void: a campaign, an email domain, a time window, or a pick.
+
+    A flood is undone by its campaign and window (`signed_from` inclusive, `signed_until`
+    exclusive), even when it came from a catch-all domain that real people use too.
+    """
+
     campaign: Campaign | None = None
     email_domain: str = ""
-    since: object = None
-    until: object = None
+    signed_from: object = None
+    signed_until: object = None
     signature_ids: list | None = None
 
     def queryset(self):
@@ -887,10 +900,10 @@ class InvalidationCriteria:
         if self.email_domain:
             # The kept domain, not the address: most confirmed signers no longer have one.
             qs = qs.filter(email_domain=email_domain("@" + self.email_domain.strip().lstrip("@")))
-        if self.since:
-            qs = qs.filter(created_at__gte=self.since)
-        if self.until:
-            qs = qs.filter(created_at__lt=self.until)
+        if self.signed_from:
+            qs = qs.filter(created_at__gte=self.signed_from)
+        if self.signed_until:
+            qs = qs.filter(created_at__lt=self.signed_until)
         return qs
 
     def describe(self) -> str:
@@ -901,19 +914,26 @@ class InvalidationCriteria:
             parts.append(f"campaign {self.campaign} (#{self.campaign.pk})")
         if self.email_domain:
             parts.append(f"email domain {self.email_domain}")
-        if self.since:
-            parts.append(f"from {self.since:%Y-%m-%d %H:%M}")
-        if self.until:
-            parts.append(f"until {self.until:%Y-%m-%d %H:%M}")
+        if self.signed_from:
+            parts.append(f"from {self.signed_from:%Y-%m-%d %H:%M:%S %Z}")
+        if self.signed_until:
+            parts.append(f"until {self.signed_until:%Y-%m-%d %H:%M:%S %Z}")
         return "; ".join(parts)
 
 
-def invalidate_signatures(criteria: InvalidationCriteria, *, reason: str, user) -> Invalidation:
-    """Void matching signatures in bulk, keeping the reason; the counts follow at once."""
+def invalidate_signatures(
+    criteria: InvalidationCriteria, *, reason: str, user, expected: int | None = None
+) -> Invalidation:
+    """Void matching signatures in bulk, keeping the reason; the counts follow at once.
+
+    `expected` is the count staff were shown: when more (or fewer) match now, nothing is voided.
+    """
     if not reason.strip():
         raise PetitionError(_("A reason is required."))
     with transaction.atomic():
         ids = list(criteria.queryset().select_for_update().values_list("pk", flat=True))
+        if expected is not None and len(ids) != expected:
+            raise MatchesChanged
         campaign_ids = sorted(
             set(Signature.objects.filter(pk__in=ids).values_list("campaign_id", flat=True))
         )

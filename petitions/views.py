@@ -16,16 +16,15 @@ from django_ratelimit.core import is_ratelimited
 from campaigns.caching import public_page
 from campaigns.models import Campaign
 from config.admin_site import acts_as_staff
-from config.ratelimit import client_key
-from config.views import rate_limited
+from config.ratelimit import client_hash, client_key, retry_after
+from config.views import rate_limited, retry_in_words
 
 from . import services
 from .counting import tally_for
 from .delivery import MIN_ZIP_GROUP, delivery_pdf, delivery_summary
 from .forms import DeliveryForm, SignForm
-from .models import ExportAudit, SiteSettings
+from .models import ExportAudit, SiteSettings, Visibility
 
-SIGN_RATE_PER_MINUTE = 10
 CONFIRM_RATE = "30/m"
 
 
@@ -92,7 +91,27 @@ def _same_origin(request) -> bool:
 def _sign_rate(group, request) -> str:
     # Staff raise the boost for an in-person event where many people share one Wi-Fi.
     boost = max(1, request.campaign.rate_limit_boost or 1)
-    return f"{SIGN_RATE_PER_MINUTE * boost}/m"
+    return f"{settings.SIGN_RATE_PER_MINUTE * boost}/m"
+
+
+def _sign_key(group, request) -> str:
+    # Per campaign: a rally on one carrier or one Wi-Fi must not use up every other campaign's.
+    return f"{client_hash(request)}:{request.campaign.pk}"
+
+
+def _sign_limited(request, campaign, seconds):
+    """The sign form again, as typed, with when to press the button again (429, Retry-After)."""
+    fields = ("name", "email", "zip_code", "src")
+    typed = {name: request.POST.get(name, "")[:254] for name in fields}  # no field is longer
+    typed["visibility"] = request.POST.get("visibility") or Visibility.COUNTED
+    typed["keep_updated"] = bool(request.POST.get("keep_updated"))
+    notice = _(
+        "Many signatures came from this connection in the last minute. Your signature was not "
+        "sent yet: what you typed is still below. Press “Sign the petition” again %(when)s."
+    ) % {"when": retry_in_words(seconds)}
+    response = _sign_page(request, campaign, SignForm(initial=typed), status=429, notice=notice)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 # The campaign page must stay publicly cacheable at a surge, so its sign form has no per-visitor
@@ -100,7 +119,7 @@ def _sign_rate(group, request) -> str:
 # posting themselves (the signer must still confirm from their inbox), and the Origin /
 # Sec-Fetch-Site check below refuses browsers' cross-site POSTs anyway.
 @csrf_exempt
-@public_page
+@public_page(params=("src",))
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign(request, state, slug):
     if request.method != "POST":
@@ -109,10 +128,9 @@ def sign(request, state, slug):
     if not _same_origin(request):
         return HttpResponseForbidden(_("This form can only be sent from this site."))
     request.campaign = campaign
-    if is_ratelimited(
-        request, group="petitions.sign", key=client_key, rate=_sign_rate, increment=True
-    ):
-        return rate_limited(request)
+    seconds = retry_after(request, group="petitions.sign", key=_sign_key, rate=_sign_rate)
+    if seconds:
+        return _sign_limited(request, campaign, seconds)
     form = SignForm(request.POST)
     if form.is_bot:
         # Same answer as a real signature, and nothing is written.
@@ -142,8 +160,12 @@ def _see_signed(campaign):
     return response
 
 
-def _sign_page(request, campaign, form, status=200):
-    context = {"campaign": campaign, **campaign_page_context(request, campaign, form=form)}
+def _sign_page(request, campaign, form, status=200, notice=""):
+    context = {
+        "campaign": campaign,
+        "sign_notice": notice,
+        **campaign_page_context(request, campaign, form=form),
+    }
     return render(request, "petitions/sign.html", context, status=status)
 
 

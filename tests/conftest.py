@@ -47,14 +47,16 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from config.outbox import forget_claimed_windows
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     forget_claimed_windows()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

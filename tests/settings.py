@@ -15,6 +15,7 @@ os.environ.setdefault("SITE_URL", "http://testserver")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ["TASKS_BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"
 os.environ["CACHE_URL"] = "locmemcache://tests"
+os.environ["RATELIMIT_CACHE_URL"] = "locmemcache://tests-ratelimit"
 
 from config.settings import *  # noqa: E402, F403
 from config.settings import STORAGES  # noqa: E402

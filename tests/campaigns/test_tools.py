@@ -10,7 +10,7 @@ from django.utils import translation
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.factories import CampaignFactory, LeadershipFactory
+from tests.factories import CampaignFactory, CountyFactory, LeadershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +135,101 @@ def test_spanish_campaign_page_shares_the_spanish_address_and_image(client, camp
     html = client.get("/es" + PATH).content.decode()
     assert 'content="http://testserver/es/campaigns/tx/galveston-county/"' in html
     assert "http://testserver/es/campaigns/tx/galveston-county/share/1200x630.png" in html
+
+
+# Issue 13, point 12: share images and flyers are rendered once per version, and misses are limited.
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    from campaigns import leaders, tools
+
+    made = []
+
+    def counting(real):
+        def render(*args, **kwargs):
+            made.append(real.__name__)
+            return real(*args, **kwargs)
+
+        return render
+
+    monkeypatch.setattr(leaders, "share_image", counting(tools.share_image))
+    monkeypatch.setattr(leaders, "flyer_pdf", counting(tools.flyer_pdf))
+    return made
+
+
+def test_a_share_image_is_rendered_once_per_size_language_and_count(
+    client, campaign, renders, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from campaigns import leaders
+
+    url = f"{campaign.get_absolute_url()}share/1200x630.png"
+    first = client.get(url)
+    for _ in range(5):
+        assert client.get(url).content == first.content
+    assert renders == ["share_image"]
+    client.get(f"{campaign.get_absolute_url()}share/1080x1080.png")
+    client.get(f"/es{url}")
+    assert len(renders) == 3
+    monkeypatch.setattr(leaders, "tally_for", lambda c: SimpleNamespace(counted=7))
+    newer = client.get(url)
+    assert len(renders) == 4
+    assert newer.content != first.content
+
+
+def test_a_renamed_campaign_gets_a_new_share_image(client, campaign, renders):
+    url = f"{campaign.get_absolute_url()}share/1200x630.png"
+    client.get(url)
+    campaign.name = "Harris County"
+    campaign.save()
+    client.get(url)
+    assert len(renders) == 2
+
+
+def test_a_flyer_is_rendered_once_per_language_and_petition_text(client, campaign, renders):
+    from petitions.models import PetitionText
+
+    url = f"{campaign.get_absolute_url()}flyer.pdf"
+    for _ in range(3):
+        client.get(url + "?lang=en")
+    client.get(url + "?lang=es")
+    assert renders == ["flyer_pdf", "flyer_pdf"]
+    current = PetitionText.objects.filter(campaign=campaign).order_by("-version").first()
+    PetitionText.objects.create(
+        campaign=campaign,
+        version=(current.version + 1) if current else 1,
+        title_en="A new title",
+        body_en="A new body",
+        title_es="Un título nuevo",
+        body_es="Un texto nuevo",
+    )
+    again = client.get(url + "?lang=en")
+    assert len(renders) == 3
+    assert "A new title" in "".join(
+        p.extract_text() for p in PdfReader(BytesIO(again.content)).pages
+    )
+
+
+def test_share_file_misses_are_rate_limited_and_cache_hits_never(client, renders, monkeypatch):
+    from campaigns import leaders
+
+    monkeypatch.setattr(leaders, "SHARE_FILE_RATE", "2/m")
+    campaigns = [
+        CampaignFactory(county=CountyFactory(fips=fips, name=name))
+        for fips, name in (
+            ("48167", "Galveston County"),
+            ("48201", "Harris County"),
+            ("48039", "Brazoria County"),
+        )
+    ]
+    urls = [f"{c.get_absolute_url()}share/1200x630.png" for c in campaigns]
+    assert client.get(urls[0]).status_code == 200
+    assert client.get(urls[1]).status_code == 200
+    limited = client.get(urls[2])
+    assert limited.status_code == 429
+    assert int(limited["Retry-After"]) > 0
+    for _ in range(10):
+        assert client.get(urls[0]).status_code == 200
+    assert len(renders) == 2

@@ -222,3 +222,24 @@ def test_a_spiking_domain_is_seen_after_confirmation_deleted_the_addresses(clien
     spikes = {(s.kind, s.value) for s in client.get(MONITOR).context["spikes"]}
 
     assert ("domain", "floodmail.example") in spikes
+
+
+def test_a_spike_links_to_undoing_it_with_its_campaign_and_hour_filled_in(client, campaign, staff):
+    import re
+    from html import unescape
+
+    _signed(campaign, 12, ago=timedelta(minutes=10), domain="floodmail.example")
+    html = client.get(MONITOR).content.decode()
+    links = [
+        unescape(href)
+        for href in re.findall(r'href="([^"]+)"', html)
+        if "signature/invalidate/" in href
+    ]
+    link = next(href for href in links if "floodmail.example" in href)
+    assert f"campaign={campaign.pk}" in link and "signed_from=" in link
+
+    form = client.get(link).content.decode()
+    assert re.search(rf'<option value="{campaign.pk}" selected>', form)
+    assert 'value="floodmail.example"' in form
+    assert re.search(r'name="signed_from" value="\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"', form)
+    assert not Signature.objects.filter(status="invalidated").exists()

@@ -20,7 +20,7 @@ from petitions.models import (
     PetitionTextStatus,
     Signature,
 )
-from tests.factories import SignatureFactory, UserFactory
+from tests.factories import CampaignFactory, CountyFactory, SignatureFactory, UserFactory
 
 from .conftest import committed
 
@@ -95,6 +95,7 @@ def test_bulk_invalidation_form_needs_a_reason_and_keeps_it(client, campaign, st
                 "campaign": campaign.pk,
                 "email_domain": "spam.example",
                 "reason": "Flood",
+                "matching": "1",
                 "confirm": "1",
             },
         )
@@ -106,6 +107,77 @@ def test_bulk_invalidation_form_needs_a_reason_and_keeps_it(client, campaign, st
     assert invalidation.created_by == staff
     assert "spam.example" in invalidation.criteria
     assert Signature.objects.filter(status="confirmed").count() == 2
+
+
+def _flood(campaign, other):
+    """Signatures of a flood at 14:00-14:05 on one campaign, and real ones around it."""
+    at = timezone.now().replace(microsecond=0) - timedelta(hours=2)
+    before = SignatureFactory(campaign=campaign, created_at=at - timedelta(minutes=30))
+    flood = [
+        SignatureFactory(campaign=campaign, created_at=at + timedelta(seconds=n)) for n in range(3)
+    ]
+    elsewhere = SignatureFactory(campaign=other, created_at=at + timedelta(seconds=1))
+    after = SignatureFactory(campaign=campaign, created_at=at + timedelta(minutes=10))
+    return at, flood, [before, elsewhere, after]
+
+
+def _harris():
+    return CampaignFactory(county=CountyFactory(fips="48201", name="Harris County"))
+
+
+def _window(campaign, at, **extra):
+    return {
+        "campaign": campaign.pk,
+        "signed_from": timezone.localtime(at - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        "signed_until": timezone.localtime(at + timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M:%S"),
+        "reason": "Flood from one network",
+        **extra,
+    }
+
+
+def test_the_invalidation_criteria_select_a_campaign_and_a_time_window(campaign):
+    from petitions.services import InvalidationCriteria
+
+    at, flood, others = _flood(campaign, _harris())
+    criteria = InvalidationCriteria(
+        campaign=campaign,
+        signed_from=at - timedelta(minutes=1),
+        signed_until=at + timedelta(minutes=5),
+    )
+    assert set(criteria.queryset()) == set(flood)
+
+
+def test_staff_see_how_many_a_flood_holds_before_undoing_it(client, campaign, staff):
+    at, flood, others = _flood(campaign, _harris())
+    url = f"{ADMIN}petitions/signature/invalidate/"
+    preview = client.post(url, _window(campaign, at, preview="1"))
+    assert preview.status_code == 200
+    assert "3 pending or confirmed signatures match" in preview.content.decode()
+    assert 'name="matching" value="3"' in preview.content.decode()
+    assert not Signature.objects.filter(status="invalidated").exists()
+
+    with committed():
+        done = client.post(url, _window(campaign, at, matching="3", confirm="1"))
+    assert done.status_code == 302
+    assert set(Signature.objects.filter(status="invalidated")) == set(flood)
+    assert all(
+        s.status == "confirmed" for s in Signature.objects.filter(pk__in=[o.pk for o in others])
+    )
+    invalidation = Invalidation.objects.get()
+    assert invalidation.signatures_affected == 3
+    assert "from " in invalidation.criteria and "until " in invalidation.criteria
+
+
+def test_staff_cannot_invalidate_without_seeing_the_count_they_act_on(client, campaign, staff):
+    at, flood, _others = _flood(campaign, _harris())
+    url = f"{ADMIN}petitions/signature/invalidate/"
+    blind = client.post(url, _window(campaign, at, confirm="1"))
+    assert blind.status_code == 200
+    assert "3 pending or confirmed signatures match" in blind.content.decode()
+    stale = client.post(url, _window(campaign, at, matching="2", confirm="1"))
+    assert stale.status_code == 200
+    assert "changed since you counted" in stale.content.decode()
+    assert not Signature.objects.filter(status="invalidated").exists()
 
 
 def test_invalidating_selected_signatures_asks_for_a_reason(client, campaign, staff):

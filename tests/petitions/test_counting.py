@@ -95,7 +95,7 @@ def test_invalidation_by_time_window(mixed):
     )
     with committed():
         invalidate_signatures(
-            InvalidationCriteria(since=timezone.now() + timezone.timedelta(hours=1)),
+            InvalidationCriteria(signed_from=timezone.now() + timezone.timedelta(hours=1)),
             reason="Burst at night",
             user=None,
         )
