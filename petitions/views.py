@@ -154,7 +154,11 @@ def signed(request, state, slug):
     return render(
         request,
         "petitions/signed.html",
-        {"campaign": campaign, "link_days": settings.CONFIRMATION_LINK_MAX_AGE.days},
+        {
+            "campaign": campaign,
+            "link_days": settings.CONFIRMATION_LINK_MAX_AGE.days,
+            "cooldown_minutes": settings.SIGNING_EMAIL_COOLDOWN_MINUTES,
+        },
     )
 
 

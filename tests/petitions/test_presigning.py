@@ -254,3 +254,10 @@ def test_new_and_confirmed_addresses_cost_the_same_statements(client, campaign, 
     assert new == repeat == pending
     assert len(new) == 2  # the campaign, then one INSERT … ON CONFLICT
     assert re.match(r"INSERT .* ON CONFLICT", new[-1], flags=re.S)
+
+
+@override_settings(SIGNING_EMAIL_COOLDOWN_MINUTES=10)
+def test_the_check_your_email_page_explains_the_cool_down(client, campaign):
+    html = client.get(f"{campaign.get_absolute_url()}signed/").content.decode()
+    assert "at most one email every 10 minutes" in html
+    assert "shows the details you gave last" in html
