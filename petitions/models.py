@@ -422,9 +422,10 @@ class Signature(models.Model):
     # Same folded name and ZIP as another signature in this campaign. Online, only a note; on paper
     # or at a signing table the row waits (pending) until the leader says it is a different person.
     possible_duplicate = models.BooleanField(default=False)
-    # Signed online, its confirmation email not queued yet: the worker's next sweep
-    # (petitions.tasks.follow_up_new_signatures) checks it for repeats and queues the email. The
-    # signing request writes this one row and nothing else, so a surge costs one INSERT each.
+    # Signed online (first time or again), its email not decided yet: the worker's next sweep
+    # (petitions.tasks.follow_up_new_signatures) checks it for repeats and queues the email its
+    # state calls for. The signing request writes this one row and nothing else, so a surge
+    # costs one INSERT each, whether or not the address signed before.
     follow_up_due = models.BooleanField(default=False, editable=False)
     # When the sweep last queued an email to this address about this campaign: signing again
     # within SIGNING_EMAIL_COOLDOWN_MINUTES sends nothing more (no mail bombing through the form).
