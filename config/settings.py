@@ -326,6 +326,9 @@ SIGNATURE_KEY_SECRET = env.str("SIGNATURE_KEY_SECRET", default="") or (
 )
 # A signing table (the leader's phone taking in-person signatures) closes by itself after this.
 SIGNING_TABLE_MINUTES = env.int("SIGNING_TABLE_MINUTES", default=120)
+# At most one email to a signer's address per campaign in this many minutes, however often
+# someone signs with it (a stranger cannot flood an inbox through the sign form).
+SIGNING_EMAIL_COOLDOWN_MINUTES = env.int("SIGNING_EMAIL_COOLDOWN_MINUTES", default=10)
 
 LOGGING = {
     "version": 1,

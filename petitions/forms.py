@@ -127,6 +127,38 @@ class SignForm(forms.Form):
         return bool(self.data.get("website", "").strip())
 
 
+class SignerDetailsForm(forms.Form):
+    """On the confirmation page: the details that will be counted, which their owner may correct
+    (someone else may have signed with their address first)."""
+
+    FIELDS = ("name", "zip_code", "visibility")
+
+    name = SignForm.base_fields["name"]
+    zip_code = SignForm.base_fields["zip_code"]
+    visibility = SignForm.base_fields["visibility"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["max_length"] = _(
+            "Use at most 100 characters for your name."
+        )
+        self.fields["visibility"].required = False
+
+    @classmethod
+    def submitted(cls, data) -> bool:
+        """Whether a POST carries the details (the page's form always does)."""
+        return any(field in data for field in cls.FIELDS)
+
+    def clean_name(self):
+        return clean_name(self.cleaned_data["name"])
+
+    def clean_zip_code(self):
+        return clean_zip_code(self.cleaned_data["zip_code"])
+
+    def clean_visibility(self):
+        return self.cleaned_data["visibility"] or Visibility.COUNTED
+
+
 def photo_format(upload) -> str | None:
     """Check the content, not the name: the photo format Pillow recognises, else None."""
     from PIL import Image, UnidentifiedImageError

@@ -302,35 +302,92 @@ def name_key(name: str) -> str:
 
 
 class SignatureQuerySet(models.QuerySet):
-    def insert_if_new(self, signature: "Signature") -> bool:
-        """Insert `signature` unless its mailbox already signed this campaign, in one statement.
+    # What a later online signing of the same mailbox may rewrite (see sign_or_follow_up): the
+    # details of a signature still pending online (its owner has not confirmed, so the latest
+    # signing says what they want counted) or withdrawn (signing again starts it over) ...
+    REPLACEABLE_FIELDS = (
+        "petition_text",
+        "language",
+        "name",
+        "name_key",
+        "email",
+        "email_domain",
+        "zip_code",
+        "county_resident",
+        "visibility",
+        "keep_updated",
+        "source",
+        "method",
+        "possible_duplicate",
+    )
+    # ... and, for a withdrawn one only, its state and links: pending again, with a new uid
+    # (the old links stay dead) and no cool-down (only its owner could have withdrawn it).
+    RESTART_FIELDS = (
+        "uid",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "withdrawn_at",
+        "unsubscribed_at",
+        "last_emailed_at",
+    )
 
-        INSERT … ON CONFLICT DO NOTHING RETURNING id: True (and `signature.pk` set) when the row
-        is new, False when one for this mailbox exists. bulk_create(ignore_conflicts=True) cannot
-        tell which without a second query, and a plain save() that loses the race raises a unique
-        violation whose detail PostgreSQL writes to its log, address included.
+    def sign_or_follow_up(self, signature: "Signature") -> int:
+        """Insert an online `signature`, or mark its mailbox's existing row for a follow-up, in
+        one statement; returns the row's id.
+
+        INSERT … ON CONFLICT (campaign, email_key) DO UPDATE: a new mailbox and one that signed
+        before cost the same single statement, so neither the time taken nor the statements run
+        tell a visitor whether an address has signed. The worker's sweep (follow_up_due) decides
+        what to send. A pending online row takes the new details (the confirmation page shows
+        them; its uid, so every link it was sent, stays); a confirmed or invalidated one keeps
+        all of its own; a withdrawn one starts over. bulk_create(update_conflicts=True) cannot
+        say "only when pending", and a plain save() that loses a race raises a unique violation
+        whose detail PostgreSQL writes to its log, address included.
         """
         meta = self.model._meta
         connection = connections[self.db]
         quote = connection.ops.quote_name
+        table = quote(meta.db_table)
         fields = [f for f in meta.concrete_fields if not f.primary_key]
         values = [f.get_db_prep_save(f.pre_save(signature, True), connection) for f in fields]
-        # Table and column names come from the model, quoted; every value is a parameter.
         columns = ", ".join(quote(f.column) for f in fields)
         placeholders = ", ".join(["%s"] * len(fields))
+        status, method = (
+            f"{table}.{quote(meta.get_field(n).column)}" for n in ("status", "method")
+        )
+        # Literals from the model's own choices, never from the request.
+        pending_online = (
+            f"{status} = '{SignatureStatus.PENDING}' AND {method} = '{SignatureMethod.ONLINE}'"
+        )
+        withdrawn = f"{status} = '{SignatureStatus.WITHDRAWN}'"
+
+        def keep_unless(condition, name):
+            column = quote(meta.get_field(name).column)
+            return (
+                f"{column} = CASE WHEN {condition} THEN EXCLUDED.{column} ELSE {table}.{column} END"
+            )
+
+        updates = [
+            *(
+                keep_unless(f"({pending_online}) OR {withdrawn}", n)
+                for n in self.REPLACEABLE_FIELDS
+            ),
+            *(keep_unless(withdrawn, n) for n in self.RESTART_FIELDS),
+            f"{quote(meta.get_field('follow_up_due').column)} = true",
+        ]
+        # The conflict target names the partial unique index exactly as its migration wrote it.
+        key = ", ".join(quote(meta.get_field(n).column) for n in ("campaign", "email_key"))
+        email_key = quote(meta.get_field("email_key").column)
+        # Table and column names come from the model, quoted; every value is a parameter.
         sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
-            f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+            f"ON CONFLICT ({key}) WHERE NOT ({email_key} = '') "
+            f"DO UPDATE SET {', '.join(updates)} RETURNING {quote(meta.pk.column)}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
-            row = cursor.fetchone()
-        if row is None:
-            return False
-        signature.pk = row[0]
-        signature._state.adding = False
-        signature._state.db = self.db
-        return True
+            return cursor.fetchone()[0]
 
     def confirmed(self):
         return self.filter(status=SignatureStatus.CONFIRMED)
@@ -427,10 +484,14 @@ class Signature(models.Model):
     # Same folded name and ZIP as another signature in this campaign. Online, only a note; on paper
     # or at a signing table the row waits (pending) until the leader says it is a different person.
     possible_duplicate = models.BooleanField(default=False)
-    # Signed online, its confirmation email not queued yet: the worker's next sweep
-    # (petitions.tasks.follow_up_new_signatures) checks it for repeats and queues the email. The
-    # signing request writes this one row and nothing else, so a surge costs one INSERT each.
+    # Signed online (first time or again), its email not decided yet: the worker's next sweep
+    # (petitions.tasks.follow_up_new_signatures) checks it for repeats and queues the email its
+    # state calls for. The signing request writes this one row and nothing else, so a surge
+    # costs one INSERT each, whether or not the address signed before.
     follow_up_due = models.BooleanField(default=False, editable=False)
+    # When the sweep last queued an email to this address about this campaign: signing again
+    # within SIGNING_EMAIL_COOLDOWN_MINUTES sends nothing more (no mail bombing through the form).
+    last_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     paper_batch = models.ForeignKey(
         PaperBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="signatures"
     )

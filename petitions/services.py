@@ -6,10 +6,8 @@ enqueued after commit, so a failed send never takes a signature with it.
 """
 
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from enum import StrEnum
 from functools import partial
 
 from django.conf import settings
@@ -23,7 +21,7 @@ from campaigns.geography import county_for_zip
 from campaigns.models import Campaign, CampaignStatus, TargetRole
 from campaigns.states import state_name
 from config.admin_site import acts_as_staff
-from config.outbox import enqueue_once_per_window, enqueue_with_transaction
+from config.outbox import enqueue_once_per_window
 
 from . import defaults, tasks, tokens
 from .counting import forget_tally
@@ -322,13 +320,6 @@ def signing_closed_reason(campaign: Campaign, site: SiteSettings | None = None):
     return None
 
 
-class SignOutcome(StrEnum):
-    NEW = "new"  # a confirmation email goes out
-    RESENT = "resent"  # still pending: the confirmation goes out again
-    ALREADY = "already"  # confirmed before: an "already signed" email goes out
-    IGNORED = "ignored"  # invalidated by staff: nothing is sent
-
-
 def sign_petition(
     campaign: Campaign,
     *,
@@ -339,12 +330,17 @@ def sign_petition(
     keep_updated: bool = False,
     language: str = "en",
     source: str = "",
-) -> SignOutcome:
+) -> None:
     """Record an online signature, pending until its owner confirms from the email.
 
-    Whatever happened, the signer sees the same page (never reveal who has signed); the outcome
-    only decides which email goes out. One signature per mailbox per campaign is held by the
-    database: two identical requests racing both try to insert, one wins, the other lands on it.
+    Whatever happened, the signer sees the same page and the request does the same work (never
+    reveal who has signed): one INSERT … ON CONFLICT DO UPDATE, committed on its own. A new
+    mailbox gets its row; one that signed before gets its row marked for a follow-up, and only a
+    still-pending online row takes the new details (its owner has not said what they want
+    counted yet; the confirmation page shows them and lets them correct). A confirmed row never
+    changes here: only its owner, from a link in their email. The worker's sweep, a second
+    later, decides what to send (tasks.follow_up_new_signatures), at most one email per
+    address per campaign in SIGNING_EMAIL_COOLDOWN_MINUTES.
     """
     reason = signing_closed_reason(campaign)
     if reason:
@@ -353,44 +349,25 @@ def sign_petition(
     if petition_id is None:
         raise SigningClosed
     email_key = mailbox_key(email)
-    fields = {
-        "petition_text_id": petition_id,
-        "language": language,
-        "name": name,
-        "email": email.strip(),
-        "email_domain": email_domain(email),
-        "zip_code": zip_code,
-        "county_resident": _county_resident(campaign, zip_code),
-        "visibility": visibility,
-        "keep_updated": keep_updated,
-        "source": source,
-        "method": SignatureMethod.ONLINE,
-    }
     candidate = Signature(
         campaign=campaign,
         email_key=email_key,
         name_key=name_key(name),
         follow_up_due=True,
-        **fields,
+        petition_text_id=petition_id,
+        language=language,
+        name=name,
+        email=email.strip(),
+        email_domain=email_domain(email),
+        zip_code=zip_code,
+        county_resident=_county_resident(campaign, zip_code),
+        visibility=visibility,
+        keep_updated=keep_updated,
+        source=source,
+        method=SignatureMethod.ONLINE,
     )
-    # A new mailbox (nearly every signer at a surge) costs this one statement, committed on its
-    # own: the row carries its follow-up (repeat check, confirmation email), which the worker
-    # sweeps up a second later. Two identical requests racing both try; one inserts, the other
-    # finds its row below.
-    if Signature.objects.insert_if_new(candidate):
-        _follow_up_soon()
-        return SignOutcome.NEW
-    with transaction.atomic():
-        signature = _signature_row(campaign, email_key)
-        outcome = _outcome_for(signature) if signature else SignOutcome.IGNORED
-        if outcome == SignOutcome.NEW:  # withdrawn before: signing again starts it over
-            _restart(signature, fields)
-            _follow_up_soon()
-        elif outcome == SignOutcome.RESENT:
-            enqueue_with_transaction(tasks.send_confirmation, signature.pk)
-        elif outcome == SignOutcome.ALREADY:
-            enqueue_with_transaction(tasks.send_already_signed, signature.pk)
-    return outcome
+    Signature.objects.sign_or_follow_up(candidate)
+    _follow_up_soon()
 
 
 FOLLOW_UP_SECONDS = 1
@@ -406,35 +383,6 @@ def _follow_up_soon() -> None:
             FOLLOW_UP_SECONDS,
         )
     )
-
-
-def _signature_row(campaign, email_key) -> Signature | None:
-    return (
-        Signature.objects.select_for_update().filter(campaign=campaign, email_key=email_key).first()
-    )
-
-
-def _outcome_for(signature: Signature) -> SignOutcome:
-    return {
-        SignatureStatus.PENDING: SignOutcome.RESENT,
-        SignatureStatus.CONFIRMED: SignOutcome.ALREADY,
-        SignatureStatus.WITHDRAWN: SignOutcome.NEW,
-    }.get(signature.status, SignOutcome.IGNORED)
-
-
-def _restart(signature: Signature, fields: dict) -> None:
-    """A withdrawn signer signs again: the same row, pending again, with new links (old ones die)."""
-    for key, value in fields.items():
-        setattr(signature, key, value)
-    signature.uid = uuid.uuid4()
-    signature.status = SignatureStatus.PENDING
-    signature.created_at = timezone.now()
-    signature.confirmed_at = None
-    signature.withdrawn_at = None
-    signature.unsubscribed_at = None
-    signature.possible_duplicate = False
-    signature.follow_up_due = True
-    signature.save()
 
 
 def _has_twin(campaign_id: int, zip_code: str, key: str) -> bool:
@@ -768,11 +716,43 @@ def signature_from_link(token: str, *, purpose: str) -> Signature:
     return signature
 
 
-def confirm_signature(token: str) -> tuple[Signature, bool]:
-    """Confirm the signature behind a confirmation link; (signature, whether it was new).
+@dataclass(frozen=True)
+class SignerDetails:
+    """What the confirmation page shows and its owner may correct: what is counted and seen."""
+
+    name: str
+    zip_code: str
+    visibility: str
+
+
+def _apply_details(signature: Signature, details: SignerDetails) -> bool:
+    """Write the owner's details on the (locked) signature; whether anything changed."""
+    changed = (signature.name, signature.zip_code, signature.visibility) != (
+        details.name,
+        details.zip_code,
+        details.visibility,
+    )
+    if changed:
+        signature.name = details.name
+        signature.name_key = name_key(details.name)
+        signature.zip_code = details.zip_code
+        signature.visibility = details.visibility
+        signature.county_resident = _county_resident(signature.campaign, details.zip_code)
+    return changed
+
+
+DETAIL_FIELDS = ["name", "name_key", "zip_code", "visibility", "county_resident"]
+
+
+def confirm_signature(
+    token: str, *, details: SignerDetails | None = None
+) -> tuple[Signature, bool]:
+    """Confirm the signature behind a confirmation link, with the details its owner saw (and
+    perhaps corrected) on the page; (signature, whether it was new).
 
     Idempotent: confirming twice (or two tabs at once) confirms once. Only a pending signature
-    moves; withdrawn and invalidated ones stay as they are.
+    moves; withdrawn and invalidated ones stay as they are. A confirmed one takes the details:
+    the link came from its owner's inbox, the only place its details may change from.
     """
     uid = tokens.read_confirm_token(token)
     with transaction.atomic():
@@ -784,13 +764,17 @@ def confirm_signature(token: str) -> tuple[Signature, bool]:
         )
         if signature is None:
             raise LinkInvalid
-        if signature.status == SignatureStatus.CONFIRMED:
-            return signature, False
-        if signature.status != SignatureStatus.PENDING:
+        if signature.status not in (SignatureStatus.PENDING, SignatureStatus.CONFIRMED):
             raise SignatureNotActive(signature)
+        changed = details is not None and _apply_details(signature, details)
+        if signature.status == SignatureStatus.CONFIRMED:
+            if changed:
+                signature.save(update_fields=DETAIL_FIELDS)
+                _counts_changed(signature.campaign_id)  # residents and elsewhere may move
+            return signature, False
         signature.status = SignatureStatus.CONFIRMED
         signature.confirmed_at = timezone.now()
-        update_fields = ["status", "confirmed_at"]
+        update_fields = ["status", "confirmed_at", *(DETAIL_FIELDS if changed else [])]
         if not signature.keep_updated:
             # No updates asked for, none to send: the address goes; the keyed hash stays, so the
             # mailbox still signs once, and the links keep working (they name the signature).

@@ -5,20 +5,22 @@ growing delay; the signature is already committed, so nothing is lost. Logs carr
 never a signer's name, email or address.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from campaigns.models import Campaign
 from config.mail import send_or_retry as _send
 from config.outbox import enqueue_with_transaction
 
 from . import tokens
-from .models import MilestoneNotice, Signature, SignatureStatus
+from .models import MilestoneNotice, Signature, SignatureMethod, SignatureStatus
 
 
 def _absolute(name: str, *args) -> str:
@@ -89,27 +91,49 @@ FOLLOW_UP_BATCH = 500
 
 @task
 def follow_up_new_signatures() -> int:
-    """New online signatures: flag the possible repeats and queue their confirmation emails.
+    """Online signings: flag the possible repeats and queue the one email each one calls for.
 
-    Signing writes only the signature (`follow_up_due`); this sweep, queued once a second while
-    people sign, does the rest in batches. The email tasks are written in the batch's
-    transaction, so a signature is never left with neither. Returns how many it followed up.
+    Signing writes only the signature row (`follow_up_due`), the same for a new address and one
+    that signed before; this sweep, queued once a second while people sign, decides per row in
+    batches: pending → the confirmation email; confirmed → "already signed"; invalidated →
+    nothing (a withdrawn row was started over as pending by the signing). At most one email per
+    row (one address, one campaign) in SIGNING_EMAIL_COOLDOWN_MINUTES: the links it received
+    before keep working and show the current details. The email tasks are written in the
+    batch's transaction, so a signature is never left with neither. Returns how many it
+    followed up.
     """
     done = 0
+    cooldown = timedelta(minutes=settings.SIGNING_EMAIL_COOLDOWN_MINUTES)
     while True:
         with transaction.atomic():
             # Not SKIP LOCKED: a row a signer's request holds now would wait for a sweep that
             # only the next signature would queue. Two sweeps at once take turns instead.
             due = Signature.objects.filter(follow_up_due=True).select_for_update()
-            batch = list(due.order_by("pk").values_list("pk", flat=True)[:FOLLOW_UP_BATCH])
+            batch = list(
+                due.order_by("pk").values_list(
+                    "pk", "status", "method", "last_emailed_at", named=True
+                )[:FOLLOW_UP_BATCH]
+            )
             if not batch:
                 return done
-            rows = Signature.objects.filter(pk__in=batch)
-            repeats = rows.possible_repeats()
+            now = timezone.now()
+            rows = Signature.objects.filter(pk__in=[row.pk for row in batch])
+            repeats = rows.filter(status=SignatureStatus.PENDING).possible_repeats()
             Signature.objects.filter(pk__in=repeats).update(possible_duplicate=True)
+            emails = []
+            for row in batch:
+                if row.last_emailed_at is not None and now - row.last_emailed_at < cooldown:
+                    continue
+                if row.status == SignatureStatus.PENDING and row.method == SignatureMethod.ONLINE:
+                    emails.append((send_confirmation, row.pk))
+                elif row.status == SignatureStatus.CONFIRMED:
+                    emails.append((send_already_signed, row.pk))
             rows.update(follow_up_due=False)
-            for signature_id in batch:
-                enqueue_with_transaction(send_confirmation, signature_id)
+            Signature.objects.filter(pk__in=[pk for _task, pk in emails]).update(
+                last_emailed_at=now
+            )
+            for email_task, signature_id in emails:
+                enqueue_with_transaction(email_task, signature_id)
         done += len(batch)
 
 

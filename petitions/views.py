@@ -22,7 +22,7 @@ from config.views import rate_limited, retry_in_words
 from . import services
 from .counting import tally_for
 from .delivery import MIN_ZIP_GROUP, delivery_pdf, delivery_summary
-from .forms import DeliveryForm, SignForm
+from .forms import DeliveryForm, SignerDetailsForm, SignForm
 from .models import ExportAudit, SiteSettings, Visibility
 
 CONFIRM_RATE = "30/m"
@@ -177,7 +177,11 @@ def signed(request, state, slug):
     return render(
         request,
         "petitions/signed.html",
-        {"campaign": campaign, "link_days": settings.CONFIRMATION_LINK_MAX_AGE.days},
+        {
+            "campaign": campaign,
+            "link_days": settings.CONFIRMATION_LINK_MAX_AGE.days,
+            "cooldown_minutes": settings.SIGNING_EMAIL_COOLDOWN_MINUTES,
+        },
     )
 
 
@@ -215,7 +219,8 @@ def _link_problem(request, exc, status=400):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
-    """GET shows the button (mail scanners open links and must change nothing); POST confirms."""
+    """GET shows what will be counted, in a form its owner may correct (mail scanners open links
+    and must change nothing); POST confirms with the details the person saw."""
     if request.method == "POST":
         return _confirm(request, token)
     try:
@@ -224,11 +229,25 @@ def confirm(request, token):
         return _expired(request, token)
     except services.LinkInvalid as exc:
         return _link_problem(request, exc, status=404)
-    return render(
-        request,
-        "petitions/confirm.html",
-        {"signature": signature, "campaign": signature.campaign},
-    )
+    return _confirm_page(request, signature, SignerDetailsForm(initial=_details(signature)))
+
+
+def _details(signature) -> dict:
+    return {
+        "name": signature.name,
+        "zip_code": signature.zip_code,
+        "visibility": signature.visibility,
+    }
+
+
+def _confirm_page(request, signature, form, *, problem=None, status=200):
+    context = {
+        "signature": signature,
+        "campaign": signature.campaign,
+        "form": form,
+        "problem": problem,
+    }
+    return render(request, "petitions/confirm.html", context, status=status)
 
 
 def _confirm(request, token):
@@ -238,26 +257,33 @@ def _confirm(request, token):
         request, group="petitions.confirm", key=client_key, rate=CONFIRM_RATE, increment=True
     ):
         return rate_limited(request)
+    details = None
+    # The page's form always sends the details; a bare POST confirms them as they are.
+    if SignerDetailsForm.submitted(request.POST):
+        form = SignerDetailsForm(request.POST)
+        if not form.is_valid():
+            try:
+                signature = services.signature_from_link(token, purpose="confirm")
+            except services.LinkExpired:
+                return _expired(request, token)
+            except services.LinkInvalid as exc:
+                return _link_problem(request, exc, status=404)
+            return _confirm_page(request, signature, form, status=400)
+        details = services.SignerDetails(**form.cleaned_data)
     try:
-        signature, _new = services.confirm_signature(token)
+        signature, new = services.confirm_signature(token, details=details)
     except services.LinkExpired:
         return _expired(request, token)
     except services.LinkInvalid as exc:
         return _link_problem(request, exc, status=404)
     except services.SignatureNotActive as exc:
-        return render(
-            request,
-            "petitions/confirm.html",
-            {
-                "signature": exc.signature,
-                "campaign": exc.signature.campaign,
-                "problem": exc.message,
-            },
-            status=409,
+        return _confirm_page(request, exc.signature, None, problem=exc.message, status=409)
+    if new:
+        messages.success(
+            request, _("Thank you: your signature is confirmed and counted. Now share it.")
         )
-    messages.success(
-        request, _("Thank you: your signature is confirmed and counted. Now share it.")
-    )
+    else:
+        messages.success(request, _("Your signature is confirmed, with the details you saw."))
     return redirect(signature.campaign.get_absolute_url() + "?confirmed=1")
 
 

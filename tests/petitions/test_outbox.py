@@ -117,15 +117,44 @@ def test_a_confirmation_queues_one_count_refresh(db_queue):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_signing_again_with_a_pending_address_queues_the_email_with_the_lookup(db_queue):
-    """A repeat request is not new: its email task commits with the locked read of its row."""
+def test_signing_again_marks_the_row_and_the_sweep_decides_within_the_cool_down(db_queue):
+    """A repeat request writes what a new one writes (one statement, no email task): the sweep
+    decides, and within the cool-down of the first email it queues none."""
     campaign = CampaignFactory()
     _sign(campaign)
     follow_up_new_signatures.call()
-    with transaction.atomic():
-        _sign(campaign)
-        assert len(_queued("send_confirmation")) == 2
-    assert Signature.objects.count() == 1
+    _sign(campaign, name="Ana María López")
+    signature = Signature.objects.get()
+    assert signature.follow_up_due
+    assert signature.name == "Ana María López"
+    assert len(_queued("send_confirmation")) == 1
+    assert follow_up_new_signatures.call() == 1
+    assert len(_queued("send_confirmation")) == 1  # still only the first email
+    Signature.objects.update(last_emailed_at=timezone.now() - timedelta(minutes=11))
+    _sign(campaign)
+    follow_up_new_signatures.call()
+    assert len(_queued("send_confirmation")) == 2  # the cool-down is over
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_sends_already_signed_to_a_confirmed_row_and_nothing_to_an_invalidated_one(
+    db_queue,
+):
+    campaign = CampaignFactory()
+    _sign(campaign, email="ana@example.org")
+    _sign(campaign, email="bea@example.org", name="Bea")
+    Signature.objects.update(follow_up_due=False)
+    Signature.objects.filter(email="ana@example.org").update(
+        status="confirmed", confirmed_at=timezone.now()
+    )
+    Signature.objects.filter(email="bea@example.org").update(status="invalidated")
+    _sign(campaign, email="ana@example.org", name="Stranger")
+    _sign(campaign, email="bea@example.org", name="Stranger")
+    assert follow_up_new_signatures.call() == 2
+    [already] = _queued("send_already_signed")
+    assert already.args_kwargs["args"] == [Signature.objects.get(email="ana@example.org").pk]
+    assert _queued("send_confirmation") == []
+    assert not Signature.objects.filter(name="Stranger").exists()
 
 
 @pytest.mark.django_db(transaction=True)

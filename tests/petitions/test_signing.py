@@ -70,7 +70,10 @@ def test_visibility_defaults_to_counted_only(client, campaign):
 def test_duplicate_gets_the_same_response_one_row_and_an_already_signed_email(client, campaign):
     first = post_sign(client, campaign)
     confirm_mail = last_mail_to("ana@example.org")
-    Signature.objects.update(status="confirmed", confirmed_at="2026-01-01T00:00:00Z")
+    # Confirmed, and past the cool-down of the confirmation email.
+    Signature.objects.update(
+        status="confirmed", confirmed_at="2026-01-01T00:00:00Z", last_emailed_at=None
+    )
     mail.outbox.clear()
 
     second = post_sign(client, campaign, name="Someone Else")
@@ -81,15 +84,17 @@ def test_duplicate_gets_the_same_response_one_row_and_an_already_signed_email(cl
     assert Signature.objects.get().name == "Ana María López"
     [message] = mail.outbox
     assert "already signed" in message.body
-    assert "/confirm/" not in message.body
+    # Its link only shows (and lets the owner correct) the details: it confirms nothing new.
+    assert "See or correct the details" in message.body
     assert confirm_mail.subject != message.subject
 
 
-def test_signing_again_while_pending_sends_the_confirmation_again(client, campaign):
+def test_signing_again_while_pending_sends_no_second_email_within_the_cool_down(client, campaign):
+    """The first link keeps working and shows the latest details (test_presigning.py)."""
     post_sign(client, campaign)
-    post_sign(client, campaign)
-    assert Signature.objects.count() == 1
-    assert sum("/confirm/" in m.body for m in mail.outbox) == 2
+    post_sign(client, campaign, name="Ana López")
+    assert Signature.objects.get().name == "Ana López"
+    assert sum("/confirm/" in m.body for m in mail.outbox) == 1
 
 
 @pytest.mark.parametrize(
