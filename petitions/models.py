@@ -310,7 +310,6 @@ class SignatureQuerySet(models.QuerySet):
         "language",
         "name",
         "name_key",
-        "email",
         "email_domain",
         "zip_code",
         "county_resident",
@@ -373,6 +372,12 @@ class SignatureQuerySet(models.QuerySet):
                 keep_unless(f"({pending_online}) OR {withdrawn}", n)
                 for n in self.REPLACEABLE_FIELDS
             ),
+            # A confirmed row whose address was let go (no updates wanted) takes it back from
+            # the same mailbox just long enough for the "already signed" email to reach it.
+            keep_unless(
+                f"({pending_online}) OR {withdrawn} OR {table}.{quote(meta.get_field('email').column)} = ''",
+                "email",
+            ),
             *(keep_unless(withdrawn, n) for n in self.RESTART_FIELDS),
             f"{quote(meta.get_field('follow_up_due').column)} = true",
         ]
@@ -391,6 +396,15 @@ class SignatureQuerySet(models.QuerySet):
 
     def confirmed(self):
         return self.filter(status=SignatureStatus.CONFIRMED)
+
+    def let_addresses_go(self) -> int:
+        """Blank the address of confirmed signers who asked for no updates: nothing more will be
+        sent to them, and the keyed hash alone keeps their mailbox to one signature."""
+        return (
+            self.filter(status=SignatureStatus.CONFIRMED, keep_updated=False)
+            .exclude(email="")
+            .update(email="")
+        )
 
     def live(self):
         """Neither withdrawn by their signer nor invalidated by staff."""

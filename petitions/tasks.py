@@ -129,6 +129,8 @@ def follow_up_new_signatures() -> int:
                 elif row.status == SignatureStatus.CONFIRMED:
                     emails.append((send_already_signed, row.pk))
             rows.update(follow_up_due=False)
+            # Within the cool-down nothing goes out: an address taken back for it goes again.
+            rows.exclude(pk__in=[pk for _task, pk in emails]).let_addresses_go()
             Signature.objects.filter(pk__in=[pk for _task, pk in emails]).update(
                 last_emailed_at=now
             )
@@ -144,7 +146,10 @@ def send_already_signed(signature_id: int, attempt: int = 1) -> bool:
     if signature is None or signature.status != SignatureStatus.CONFIRMED:
         return False
     message = _signer_email(signature, "petitions/email/already_signed")
-    return _send(message, send_already_signed, attempt, signature_id=signature_id)
+    sent = _send(message, send_already_signed, attempt, signature_id=signature_id)
+    if sent:
+        Signature.objects.filter(pk=signature_id).let_addresses_go()
+    return sent
 
 
 @task

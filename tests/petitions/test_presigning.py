@@ -261,3 +261,33 @@ def test_the_check_your_email_page_explains_the_cool_down(client, campaign):
     html = client.get(f"{campaign.get_absolute_url()}signed/").content.decode()
     assert "at most one email every 10 minutes" in html
     assert "shows the details you gave last" in html
+
+
+def test_a_confirmed_signer_whose_address_was_let_go_still_hears_they_already_signed(
+    client, campaign
+):
+    # No updates asked for: confirming lets the address go, only the keyed hash stays.
+    post_sign(client, campaign)
+    post(client, link_from(last_mail_to("ana@example.org"), "confirm"))
+    assert Signature.objects.get().email == ""
+    Signature.objects.update(last_emailed_at=None)  # the cool-down is over
+    mail.outbox.clear()
+
+    post_sign(client, campaign)
+
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+    assert "already signed" in mail.outbox[0].body
+    # Taken back only to send that email: the address is gone again, the count unchanged.
+    signature = Signature.objects.get()
+    assert (signature.email, signature.status) == ("", "confirmed")
+
+
+def test_within_the_cool_down_an_address_taken_back_is_let_go_at_once(client, campaign):
+    post_sign(client, campaign)
+    post(client, link_from(last_mail_to("ana@example.org"), "confirm"))
+    mail.outbox.clear()
+
+    post_sign(client, campaign)  # within the cool-down of the confirmation: nothing is sent
+
+    assert mail.outbox == []
+    assert Signature.objects.get().email == ""
