@@ -157,6 +157,7 @@ FEW_SIGNATURES = 10
 
 
 def share_image(campaign: Campaign, *, size: str, count: int) -> bytes:
+    """The share image's PNG (see share_layout)."""
     return share_layout(campaign, size=size, count=count).data
 
 
@@ -333,25 +334,30 @@ def flyer(campaign: Campaign, *, language: str) -> Printed:
             body = petition.body(language)
             heading = petition.title(language)
             room = foot_top - 6 - y
+
+            def needed(size: float) -> float:
+                return (
+                    pdf.text_height(heading, width=width, size=size + 2, style="B")
+                    + 2
+                    + pdf.text_height(body, width=width, size=size)
+                )
+
             body_size = 12.5
-            while body_size > 8.5 and (
-                pdf.text_height(heading, width=width, size=body_size + 2, style="B")
-                + 2
-                + pdf.text_height(body, width=width, size=body_size)
-                > room
-            ):
+            while body_size > 8.5 and needed(body_size) > room:
                 body_size -= 0.25
-            # Too long even in small type: the petition flows on, the foot follows it.
-            overflow = (
-                pdf.text_height(heading, width=width, size=body_size + 2, style="B")
-                + 2
-                + pdf.text_height(body, width=width, size=body_size)
-                > room
-            )
-            limit = pdf.bottom if overflow else foot_top - 6
+            # Too long even in small type: the petition fills the first page and goes on above the
+            # foot on the next, in the size the two pages hold together.
+            overflow = needed(body_size) > room
+            if overflow:
+                next_page_room = foot_top - 6 - (pdf.t_margin + 9 + 5)  # below the band and its gap
+                both = (pdf.bottom - y) + next_page_room
+                body_size = 12.5
+                while body_size > 8.5 and needed(body_size) + 2 * body_size * 0.46 > both:
+                    body_size -= 0.25
             line_height = body_size * 0.3528 * 1.3
             y = pdf.text(heading, y=y, size=body_size + 2, style="B") + 2
             for line in pdf.lines(body, width=width, size=body_size):
+                limit = pdf.bottom if overflow and pdf.page == 1 else foot_top - 6
                 if y + line_height > limit:
                     pdf.add_page()
                     y = pdf.band() + 5
@@ -371,4 +377,5 @@ def flyer(campaign: Campaign, *, language: str) -> Printed:
 
 
 def flyer_pdf(campaign: Campaign, *, language: str) -> bytes:
+    """The flyer's PDF (see flyer)."""
     return flyer(campaign, language=language).data

@@ -212,3 +212,18 @@ def test_spanish_texts_stored_before_the_fix_are_contracted_and_a_leaders_words_
 
     text.refresh_from_db()
     assert text.body_es == "Al sheriff, y a los funcionarios: nuestras palabras de El Paso."
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_petition_too_long_for_one_page_flows_on_and_keeps_its_ask(campaign, language):
+    text = current_petition(campaign)
+    long_body = "\n\n".join([text.body(language)] * 3)
+    PetitionText.objects.filter(pk=text.pk).update(body_en=long_body, body_es=long_body)
+
+    printed = flyer(campaign, language=language)
+
+    _assert_laid_out(printed)
+    assert len({b.page for b in printed.boxes}) == 2
+    assert _flat(_ask(campaign, language)) in _pdf_text(printed.data)
+    assert [b for b in printed.boxes if b.kind == "qr"][0].page == 2
+    assert len(_pages(printed.data, f"flyer-long-{campaign.slug}-{language}")) == 2
