@@ -6,21 +6,15 @@ theirs on our pages), images and the PDF use the vendored DejaVu font.
 
 import hashlib
 from io import BytesIO
-from pathlib import Path
 from urllib.parse import quote, urlencode
 
-import segno
 from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
+from .documents import BRAND, FONT_BOLD, FONT_REGULAR, OK, WHITE, Box, Document, Printed, qr_png
 from .models import Campaign
-
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
-FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
-FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
 # Share image sizes: Open Graph (Facebook, X, link previews) and square (Instagram, WhatsApp status).
 # Link previews and feeds (1.91:1), square posts, and stories / WhatsApp status (9:16).
@@ -30,10 +24,6 @@ SHARE_SIZES = {
     "1080x1920": (1080, 1920),
 }
 OG_SIZE = "1200x630"
-
-BRAND = (122, 31, 31)
-OK = (120, 200, 140)
-WHITE = (255, 255, 255)
 
 
 def campaign_url(campaign: Campaign, *, language: str | None = None, source: str = "") -> str:
@@ -156,6 +146,10 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
             line = word
     if line:
         lines.append(line)
+    # No lone last word ("ICE.") on a line of its own: it takes its neighbour along.
+    if len(lines) > 1 and " " not in lines[-1] and " " in lines[-2]:
+        head, moved = lines[-2].rsplit(" ", 1)
+        lines[-2:] = [head, f"{moved} {lines[-1]}"]
     return lines
 
 
@@ -178,180 +172,230 @@ def flyer_key(campaign: Campaign, *, petition, language: str) -> str:
     return f"flyer:{campaign.pk}:{_campaign_version(campaign)}:{language}:{version}"
 
 
+# Below this count an empty bar discourages; an invitation to be among the first does not.
+FEW_SIGNATURES = 10
+
+
 def share_image(campaign: Campaign, *, size: str, count: int) -> bytes:
-    """A PNG for link previews and posts: the county, the ask, and the progress toward the goal."""
+    """The share image's PNG (see share_layout)."""
+    return share_layout(campaign, size=size, count=count).data
+
+
+def share_layout(campaign: Campaign, *, size: str, count: int) -> Printed:
+    """A PNG for link previews, posts and stories: the county, the ask, the count, the address.
+
+    The story format (9:16) also carries a QR code, and keeps clear of the top and bottom bands
+    that Instagram and WhatsApp cover with their own controls. Blocks are measured, placed
+    top-down (the count and address bottom-up), and the type shrinks until they do not meet.
+    """
     width, height = SHARE_SIZES[size]
     goal = settings.SIGNATURE_GOAL
     image = Image.new("RGB", (width, height), BRAND)
     draw = ImageDraw.Draw(image)
     margin = width // 15
     inner = width - 2 * margin
-    # Square and story images are seen small on a phone: larger type fills them.
     tall = height > width * 1.5
-    scale = width / 1200 * (1.0 if height < width else 1.35 if tall else 1.2)
+    square = not tall and height >= width
+    top = int(height * 0.11) if tall else int(margin * 0.8)
+    bottom = height - (int(height * 0.12) if tall else int(margin * 0.6))
+    url = campaign_url(campaign)
+    address = url.split("://", 1)[-1]
+    boxes: list[Box] = []
 
-    brand_font = ImageFont.truetype(str(FONT_BOLD), int(40 * scale))
-    title_font = ImageFont.truetype(str(FONT_BOLD), int(72 * scale))
-    text_font = ImageFont.truetype(str(FONT_REGULAR), int(38 * scale))
-    small_font = ImageFont.truetype(str(FONT_REGULAR), int(30 * scale))
+    def font(bold: bool, px: float):
+        return ImageFont.truetype(str(FONT_BOLD if bold else FONT_REGULAR), max(int(px), 10))
 
-    y = height * 0.18 if tall else margin * 0.8
-    draw.text((margin, y), "END 287(g)", font=brand_font, fill=WHITE)
-    y += brand_font.size * 1.8
+    unit = width / 1200 * (1.0 if not square and not tall else 1.2 if square else 1.35)
     title = f"{campaign.name}, {campaign.state_name}"
-    for line in _wrap(draw, title, title_font, inner)[:3]:
-        draw.text((margin, y), line, font=title_font, fill=WHITE)
-        y += title_font.size * 1.15
-    y += text_font.size * 0.5
     ask = _("Tell the sheriff: do not renew the 287(g) contract with ICE.")
-    for line in _wrap(draw, ask, text_font, inner)[:3]:
-        draw.text((margin, y), line, font=text_font, fill=WHITE)
-        y += text_font.size * 1.3
+    call = str(_("Sign the petition"))
+    if count < FEW_SIGNATURES:
+        progress = _("Be one of the first to sign.")
+    else:
+        progress = _("%(count)s of %(goal)s signatures") % {
+            "count": formats.number_format(count, force_grouping=True),
+            "goal": formats.number_format(goal, force_grouping=True),
+        }
+    qr_side = int(width * 0.42) if tall else 0
 
-    bar_height = int(44 * scale)
-    bar_top = height - margin - bar_height - small_font.size * 2.6
-    draw.rounded_rectangle(
-        (margin, bar_top, width - margin, bar_top + bar_height), radius=8, outline=WHITE, width=3
-    )
-    filled = int(inner * min(count, goal) / goal) if goal else 0
-    if filled > 6:
-        draw.rounded_rectangle(
-            (margin + 3, bar_top + 3, margin + filled - 3, bar_top + bar_height - 3),
-            radius=6,
-            fill=OK,
+    for shrink in [1 - n * 0.05 for n in range(12)]:
+        brand_font = font(True, 40 * unit)
+        title_font = font(True, (96 if tall else 72) * unit * shrink)
+        text_font = font(False, (48 if tall else 38) * unit * shrink)
+        small_font = font(False, 30 * unit)
+        while draw.textlength(address, font=small_font) > inner and small_font.size > 12:
+            small_font = font(False, small_font.size - 2)
+        title_lines = _wrap(draw, title, title_font, inner)
+        ask_lines = _wrap(draw, ask, text_font, inner)
+        call_lines = _wrap(draw, call, title_font, inner) if square or tall else []
+        progress_font = font(True, text_font.size)
+        progress_lines = _wrap(draw, progress, progress_font, inner)
+        # The top blocks, then the foot: [bar,] the count or the invitation, the address.
+        head = [(brand_font, ["END 287(g)"], 0.8)]
+        head += [(title_font, title_lines, 0.4), (text_font, ask_lines, 0.6)]
+        if call_lines:
+            head.append((title_font, call_lines, 0.3))
+        bar_height = int(40 * unit) if count >= FEW_SIGNATURES else 0
+        foot_height = (
+            (bar_height + text_font.size * 0.5 if bar_height else 0)
+            + len(progress_lines) * text_font.size * 1.3
+            + small_font.size * 0.8
+            + small_font.size * 1.3
         )
-    if height >= width:
-        y += text_font.size
-        for line in _wrap(draw, str(_("Sign the petition")), title_font, inner)[:2]:
-            draw.text((margin, y), line, font=title_font, fill=WHITE)
-            y += title_font.size * 1.15
-    progress = _("%(count)s of %(goal)s signatures") % {
-        "count": formats.number_format(count, force_grouping=True),
-        "goal": formats.number_format(goal, force_grouping=True),
-    }
-    draw.text(
-        (margin, bar_top + bar_height + small_font.size * 0.5), progress, font=text_font, fill=WHITE
-    )
-    address = campaign_url(campaign).split("://", 1)[-1]
-    while draw.textlength(address, font=small_font) > inner and small_font.size > 12:
-        small_font = ImageFont.truetype(str(FONT_REGULAR), small_font.size - 2)
-    draw.text(
-        (margin, height - margin * 0.6 - small_font.size), address, font=small_font, fill=WHITE
-    )
+        head_height = sum(len(lines) * f.size * 1.25 + f.size * gap for f, lines, gap in head)
+        qr_block = qr_side + text_font.size if tall else 0
+        if top + head_height + qr_block + foot_height <= bottom:
+            break
+
+    def write(lines, f, y, fill=WHITE):
+        for line in lines:
+            left, upper, right, lower = draw.textbbox((margin, y), line, font=f)
+            draw.text((margin, y), line, font=f, fill=fill)
+            boxes.append(Box(1, "text", left, upper, right, lower, line))
+            y += f.size * 1.25
+        return y
+
+    y = top
+    for f, lines, gap in head:
+        y = write(lines, f, y) + f.size * gap
+    if tall:
+        # The QR code on a white card, centred in the space left above the foot.
+        card = qr_side
+        pad = card // 16
+        room_top, room_bottom = y, bottom - foot_height - text_font.size * 0.5
+        qr_top = int(room_top + max(0, (room_bottom - room_top - card) / 2))
+        qr_left = (width - card) // 2
+        draw.rounded_rectangle(
+            (qr_left, qr_top, qr_left + card, qr_top + card), radius=pad, fill=WHITE
+        )
+        # Whole pixels per module keep every module the same size for the camera.
+        modules = Image.open(qr_png(url, scale=1)).size[0]
+        code = Image.open(qr_png(url, scale=max(1, (card - 2 * pad) // modules))).convert("RGB")
+        offset = (card - code.size[0]) // 2
+        image.paste(code, (qr_left + offset, qr_top + offset))
+        boxes.append(Box(1, "qr", qr_left, qr_top, qr_left + card, qr_top + card, url))
+
+    y = bottom - foot_height
+    if bar_height:
+        draw.rounded_rectangle(
+            (margin, y, width - margin, y + bar_height), radius=8, outline=WHITE, width=3
+        )
+        filled = int(inner * min(count, goal) / goal) if goal else 0
+        if filled > 6:
+            draw.rounded_rectangle(
+                (margin + 3, y + 3, margin + filled - 3, y + bar_height - 3), radius=6, fill=OK
+            )
+        boxes.append(Box(1, "image", margin, y, width - margin, y + bar_height, "progress bar"))
+        y += bar_height + text_font.size * 0.5
+    y = write(progress_lines, progress_font, y) + small_font.size * 0.8
+    write([address], small_font, y)
+
     out = BytesIO()
     # The address drawn on the image, also as PNG text: platforms strip it, tests read it.
     info = PngImagePlugin.PngInfo()
-    info.add_text("URL", campaign_url(campaign))
+    info.add_text("URL", url)
     image.save(out, format="PNG", optimize=True, pnginfo=info)
-    return out.getvalue()
+    return Printed(out.getvalue(), width, height, min(margin * 0.5, top), boxes)
 
 
-def _summary(text: str, limit: int = 900) -> str:
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:.") + "…"
+def flyer(campaign: Campaign, *, language: str, petition=None) -> Printed:
+    """A printable US Letter flyer: the ask, the whole petition, a QR code and the address.
 
-
-def qr_png(url: str) -> BytesIO:
-    out = BytesIO()
-    segno.make(url, error="m").save(out, kind="png", scale=10, border=2)
-    out.seek(0)
-    return out
-
-
-def flyer_pdf(campaign: Campaign, *, language: str, petition=None) -> bytes:
-    """A printable US Letter flyer: the ask, the petition summary, a QR code and the address."""
+    Blocks are measured and placed top-down; the QR block sits at the foot of the page and the
+    petition takes the largest type that fits above it. A petition too long for one page even in
+    small type continues on a second page rather than losing its ask.
+    """
     from petitions.services import current_petition
 
     url = campaign_url(campaign, language=language, source="flyer")
     petition = petition or current_petition(campaign)
     with translation.override(language):
-        pdf = FPDF(format="Letter", unit="mm")
-        pdf.set_title(_("End 287(g) in %(place)s") % {"place": campaign.name})
-        pdf.set_author("End 287(g)")
-        pdf.set_auto_page_break(auto=True, margin=15)
-        pdf.add_font("DejaVu", "", str(FONT_REGULAR))
-        pdf.add_font("DejaVu", "B", str(FONT_BOLD))
+        place = f"{campaign.name}, {campaign.state_name}"
+        pdf = Document(title=_("End 287(g) in %(place)s") % {"place": campaign.name}, margin=16)
         pdf.add_page()
-        pdf.set_margins(18, 15, 18)
-        pdf.set_xy(18, 15)
+        y = pdf.band() + 5
+        width = pdf.epw
+        title = _("End 287(g) in %(place)s") % {"place": place}
+        size = 26.0
+        while size > 16 and len(pdf.lines(title, width=width, size=size, style="B")) > 2:
+            size -= 1
+        y = pdf.text(title, y=y, size=size, style="B", leading=1.15) + 2
+        ask = _("Tell the sheriff: do not renew the 287(g) contract with ICE.")
+        y = pdf.text(ask, y=y, size=15, style="B", color=BRAND) + 4
 
-        pdf.set_fill_color(*BRAND)
-        pdf.set_text_color(*WHITE)
-        pdf.set_font("DejaVu", "B", 14)
-        pdf.cell(0, 10, "  END 287(g)", fill=True, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(4)
-        pdf.set_text_color(20, 20, 20)
-        pdf.set_font("DejaVu", "B", 26)
-        pdf.multi_cell(
-            0,
-            11,
-            _("End 287(g) in %(place)s") % {"place": f"{campaign.name}, {campaign.state_name}"},
-            new_x="LMARGIN",
-            new_y="NEXT",
-            align="L",
-        )
-        pdf.ln(2)
-        pdf.set_font("DejaVu", "B", 15)
-        pdf.multi_cell(
-            0,
-            7,
-            _("Tell the sheriff: do not renew the 287(g) contract with ICE."),
-            new_x="LMARGIN",
-            new_y="NEXT",
-            align="L",
-        )
-        pdf.ln(3)
-        if petition:
-            pdf.set_font("DejaVu", "B", 13)
-            pdf.multi_cell(
-                0, 6.5, petition.title(language), new_x="LMARGIN", new_y="NEXT", align="L"
-            )
-            pdf.ln(1)
-            pdf.set_font("DejaVu", "", 11.5)
-            pdf.multi_cell(
-                0, 5.6, _summary(petition.body(language)), new_x="LMARGIN", new_y="NEXT", align="L"
-            )
-            pdf.ln(4)
-
-        # The QR code and the address side by side; the address is also text for those without a camera.
-        if pdf.get_y() > pdf.h - 95:
-            pdf.add_page()
-        top = pdf.get_y()
-        pdf.image(qr_png(url), x=18, y=top, w=60, h=60)
-        pdf.set_xy(84, top + 4)
-        pdf.set_font("DejaVu", "B", 16)
-        pdf.multi_cell(0, 8, _("Sign the petition"), new_x="LEFT", new_y="NEXT")
-        pdf.set_font("DejaVu", "", 12)
-        pdf.multi_cell(
-            0,
-            6,
-            _("Scan the code with your phone's camera, or type the address below."),
-            new_x="LEFT",
-            new_y="NEXT",
-            align="L",
-        )
-        pdf.ln(2)
-        pdf.set_font("DejaVu", "", 10.5)
-        pdf.multi_cell(
-            0,
-            5,
-            _(
-                "You choose what the sheriff sees: by default you are only counted. We never ask "
-                "about immigration status."
+        # The foot: the QR code, beside it how to sign and the privacy line, the address below.
+        qr_size = 48
+        gap = 6
+        side_x = pdf.l_margin + qr_size + gap
+        side_width = pdf.w - pdf.r_margin - side_x
+        side = [
+            (_("Sign the petition"), 16, "B", 4),
+            (_("Scan the code with your phone's camera, or type the address below."), 12, "", 3),
+            (
+                _(
+                    "You choose what the sheriff sees: by default you are only counted. We never "
+                    "ask about immigration status."
+                ),
+                10.5,
+                "",
+                0,
             ),
-            new_x="LEFT",
-            new_y="NEXT",
-            align="L",
+        ]
+        side_height = sum(
+            pdf.text_height(text, width=side_width, size=s, style=st) + after
+            for text, s, st, after in side
         )
+        url_size = pdf.fitted_size([url], width - 2 * pdf.c_margin, 15, "B")
+        url_height = url_size * 0.3528 * 1.4
+        foot_height = max(qr_size, side_height) + 4 + url_height
+        foot_top = pdf.bottom - foot_height
+
+        if petition:
+            body = petition.body(language)
+            heading = petition.title(language)
+            room = foot_top - 6 - y
+
+            def needed(size: float) -> float:
+                return (
+                    pdf.text_height(heading, width=width, size=size + 2, style="B")
+                    + 2
+                    + pdf.text_height(body, width=width, size=size)
+                )
+
+            body_size = 12.5
+            while body_size > 8.5 and needed(body_size) > room:
+                body_size -= 0.25
+            # Too long even in small type: the petition fills the first page and goes on above the
+            # foot on the next, in the size the two pages hold together.
+            overflow = needed(body_size) > room
+            if overflow:
+                next_page_room = foot_top - 6 - (pdf.t_margin + 9 + 5)  # below the band and its gap
+                both = (pdf.bottom - y) + next_page_room
+                body_size = 12.5
+                while body_size > 8.5 and needed(body_size) + 2 * body_size * 0.46 > both:
+                    body_size -= 0.25
+            line_height = body_size * 0.3528 * 1.3
+            y = pdf.text(heading, y=y, size=body_size + 2, style="B") + 2
+            for line in pdf.lines(body, width=width, size=body_size):
+                limit = pdf.bottom if overflow and pdf.page == 1 else foot_top - 6
+                if y + line_height > limit:
+                    pdf.add_page()
+                    y = pdf.band() + 5
+                y = pdf.text(line, y=y, size=body_size) if line.strip() else y + line_height
+            if y > foot_top - 6:
+                pdf.add_page()
+                pdf.band()
+
+        top = foot_top
+        pdf.qr(url, x=pdf.l_margin, y=top, size=qr_size)
+        y = top + 1
+        for text, s, st, after in side:
+            y = pdf.text(text, x=side_x, y=y, width=side_width, size=s, style=st) + after
         # The address on one line, as large as fits, so it can be typed from paper.
-        pdf.set_xy(18, max(pdf.get_y(), top + 64))
-        size = 16.0
-        pdf.set_font("DejaVu", "B", size)
-        while pdf.get_string_width(url) > pdf.epw and size > 7:
-            size -= 0.5
-            pdf.set_font("DejaVu", "B", size)
-        pdf.cell(0, 9, url, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+        pdf.text(url, y=top + max(qr_size, side_height) + 4, size=url_size, style="B", leading=1.4)
+    return pdf.printed()
+
+
+def flyer_pdf(campaign: Campaign, *, language: str, petition=None) -> bytes:
+    """The flyer's PDF (see flyer)."""
+    return flyer(campaign, language=language, petition=petition).data

@@ -6,21 +6,18 @@ be singled out.
 """
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
 from django.db.models import Count
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
+from campaigns.documents import Document
 from campaigns.models import Campaign
 
 from .counting import Tally, fresh_tally
 from .models import PetitionText, Signature, SignatureMethod, SignatureStatus, Visibility
 
 MIN_ZIP_GROUP = 5
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 
 
 @dataclass
@@ -97,13 +94,11 @@ def delivery_pdf(summary: DeliverySummary, *, language: str) -> bytes:
     """The printable petition for the sheriff's office (US Letter)."""
     campaign = summary.campaign
     with translation.override(language):
-        pdf = FPDF(format="Letter", unit="mm")
-        pdf.set_title(_("Petition to end 287(g) in %(place)s") % {"place": campaign.name})
-        pdf.set_author("End 287(g)")
+        pdf = Document(
+            title=_("Petition to end 287(g) in %(place)s") % {"place": campaign.name}, margin=20
+        )
+        # A long list of names flows from page to page: this document lets fpdf2 break pages.
         pdf.set_auto_page_break(auto=True, margin=15)
-        pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-        pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        pdf.set_margins(20, 18, 20)
         pdf.add_page()
 
         def heading(text, size=13):

@@ -6,6 +6,7 @@ enqueued after commit, so a failed send never takes a signature with it.
 """
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -118,7 +119,7 @@ def petition_placeholders(campaign: Campaign, language: str) -> dict[str, str]:
     )
     agencies = sorted({t.office for t in targets if t.role != TargetRole.OFFICIAL and t.office})
     if language == "es":
-        sheriff_default = "el Sheriff" if campaign.county_id else "la dirección de la agencia"
+        sheriff_default = "el sheriff" if campaign.county_id else "la dirección de la agencia"
         joiner = " y "
     else:
         sheriff_default = "the Sheriff" if campaign.county_id else "the head of the agency"
@@ -129,6 +130,16 @@ def petition_placeholders(campaign: Campaign, language: str) -> dict[str, str]:
         sheriff=(head.name if head and head.name else sheriff_default),
         agency=joiner.join(agencies) or campaign.name,
     )
+
+
+# "a el" and "de el" are always "al" and "del" in Spanish; a placeholder can bring the article
+# ("A {sheriff}" with "el sheriff"). "El" capitalised begins a name (El Paso) and stays.
+_SPANISH_CONTRACTION = re.compile(r"\b([Aa]|[Dd]e) el\b")
+
+
+def contract_spanish(text: str) -> str:
+    """Spanish text with "a el" → "al" and "de el" → "del" (as a placeholder may have left it)."""
+    return _SPANISH_CONTRACTION.sub(lambda m: m.group(1) + "l", text)
 
 
 def petition_template() -> PetitionTemplate:
@@ -150,9 +161,13 @@ def render_petition(campaign: Campaign, template: PetitionTemplate | None = None
         "body_en": t.body_en,
         "body_es": t.body_es,
     }
-    return {
+    rendered = {
         key: text.format_map(petition_placeholders(campaign, key[-2:]))
         for key, text in sources.items()
+    }
+    return {
+        key: contract_spanish(text) if key.endswith("_es") else text
+        for key, text in rendered.items()
     }
 
 
