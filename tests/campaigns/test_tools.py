@@ -173,7 +173,9 @@ def test_a_share_image_is_rendered_once_per_size_language_and_count(
     client.get(f"{campaign.get_absolute_url()}share/1080x1080.png")
     client.get(f"/es{url}")
     assert len(renders) == 3
-    monkeypatch.setattr(leaders, "tally_for", lambda c: SimpleNamespace(counted=7))
+    monkeypatch.setattr(
+        leaders, "tally_for", lambda c: SimpleNamespace(counted=37)
+    )  # shown from 10 on
     newer = client.get(url)
     assert len(renders) == 4
     assert newer.content != first.content
