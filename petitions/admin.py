@@ -137,7 +137,14 @@ class SignatureAdmin(admin.ModelAdmin):
         "visibility",
         "created_at",
     ]
-    list_filter = ["status", "method", "visibility", "county_resident", "campaign__state"]
+    list_filter = [
+        "status",
+        "method",
+        "online_match",
+        "visibility",
+        "county_resident",
+        "campaign__state",
+    ]
     search_fields = ["email", "email_key", "=zip_code"]
     list_select_related = ["campaign"]
     raw_id_fields = ["campaign", "petition_text", "paper_batch", "invalidation"]
@@ -150,6 +157,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "email_key",
         "status",
         "method",
+        "online_match",
         "invalidation",
         "created_at",
         "confirmed_at",

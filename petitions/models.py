@@ -366,6 +366,12 @@ class Signature(models.Model):
     # Same folded name and ZIP as another signature in this campaign. Online, only a note; on paper
     # or at a signing table the row waits (pending) until the leader says it is a different person.
     possible_duplicate = models.BooleanField(default=False)
+    # A paper or signing-table entry with the email, or the name and ZIP, of an online signature.
+    # Staff check it; the leader is never told (what a leader types must not reveal who signed
+    # online), so the entry is recorded as any other.
+    online_match = models.BooleanField(
+        _("matches an online signature (staff to check)"), default=False
+    )
     # Signed online, its confirmation email not queued yet: the worker's next sweep
     # (petitions.tasks.follow_up_new_signatures) checks it for repeats and queues the email. The
     # signing request writes this one row and nothing else, so a surge costs one INSERT each.
