@@ -458,7 +458,7 @@ def test_the_purge_deletes_the_sheet_photo_with_the_names(client, campaign, lead
 
 
 def test_paper_is_not_mistaken_for_a_share_channel(client, campaign, leader):
-    SignatureFactory(campaign=campaign, source="whatsapp")
+    SignatureFactory.create_batch(5, campaign=campaign, source="whatsapp")
     post(client, _url(campaign, "paper/"), sheet(THREE))
     channels = client.get(_url(campaign, "dashboard/")).context["channels"]
-    assert channels == [("WhatsApp", 1)]
+    assert channels == [("WhatsApp", 5)]
