@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     # allauth's own app is also called "Accounts" in admin: two sections of one name confused staff.
     verbose_name = _("Leaders and staff")
+
+    def ready(self):
+        from . import notifications  # noqa: F401 - connects the receivers
