@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A session with a signing table open reaches only the table (petitions/lockdown.py).
+    "petitions.lockdown.SigningTableLockMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
