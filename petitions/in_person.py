@@ -167,10 +167,12 @@ _FAILURES = "signing_table_unlock_failures"
 @never_cache
 @login_required
 def close_table(request, state, slug):
-    """Unlock / close the table: only with the leader's password, since the device may be in a
-    signer's hands. Too many wrong passwords log the session out (that ends the mode too)."""
+    """Unlock / close the table. From the locked table only with the leader's password, since the
+    device may be in a signer's hands; too many wrong ones log the session out (that ends the mode
+    too). From the dashboard of another, unlocked session (the leader's laptop), at once."""
     campaign = _campaign(state, slug)
-    if not request.user.check_password(request.POST.get("password", "")):
+    locked = lockdown.is_locked(request)
+    if locked and not request.user.check_password(request.POST.get("password", "")):
         failures = request.session.get(_FAILURES, 0) + 1
         if failures >= UNLOCK_TRIES:
             logout(request)
@@ -225,6 +227,8 @@ def signing_table(request, campaign):
         return render(request, "petitions/signing_table.html", {"campaign": campaign})
     if table is None:
         return _table_ended(request, campaign, lost_entry=request.method == "POST")
+    # Whichever way this session came to the table, it is the device handed to signers now.
+    lockdown.lock(request, _kwargs(campaign))
     form = TableSignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -129,3 +129,27 @@ def test_another_leaders_session_is_not_locked(client, campaign, table_url):
     other_client.force_login(other.user)
     response = other_client.get(f"{other.campaign.get_absolute_url()}dashboard/")
     assert response.status_code == 200
+
+
+def test_going_back_to_an_open_table_from_another_device_locks_that_one_too(
+    client, campaign, leader, table_url
+):
+    phone = Client()
+    phone.force_login(leader)
+    assert phone.get(f"{campaign.get_absolute_url()}dashboard/").status_code == 200
+    assert phone.get(table_url).status_code == 200  # "Go to the signing table"
+    assert phone.get(f"{campaign.get_absolute_url()}dashboard/")["Location"] == table_url
+
+
+def test_an_unlocked_session_closes_the_table_from_the_dashboard(
+    client, campaign, leader, table_url
+):
+    laptop = Client()
+    laptop.force_login(leader)
+    response = post(laptop, f"{campaign.get_absolute_url()}table/close/")
+    assert response["Location"] == f"{campaign.get_absolute_url()}dashboard/"
+    assert SigningTable.objects.get().ended_at is not None
+    # The phone still at the table stays locked, on a table that now offers only the unlock.
+    page = client.get(table_url).content.decode()
+    assert "Unlock / close the table" in page
+    assert 'name="name"' not in page
