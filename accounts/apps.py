@@ -13,3 +13,5 @@ class AccountsConfig(AppConfig):
         from config.ratelimit import use_ratelimit_cache_for_allauth
 
         use_ratelimit_cache_for_allauth()
+
+        from . import notifications  # noqa: F401 - connects the receivers

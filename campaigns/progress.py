@@ -32,9 +32,16 @@ def milestones() -> list[int]:
     return sorted({*(m for m in settings.MILESTONES if m < goal), goal})
 
 
+# A channel shows on the dashboard once it has this many signatures; fewer are grouped as "other".
+# A link tagged for one person must not tell the leader that this person signed (the same rule as
+# the delivery's MIN_ZIP_GROUP for ZIP codes).
+MIN_CHANNEL_GROUP = 5
+
+
 def signatures_by_channel(campaign: Campaign) -> list[tuple[str, int]]:
     """Confirmed online signatures per share channel: counts only, never who signed.
 
+    Channels with fewer than MIN_CHANNEL_GROUP signatures are added up into one "other" row.
     Paper and signing-table signatures came through no link; the dashboard counts them apart.
     """
     from petitions.models import Signature, SignatureMethod, SignatureStatus
@@ -45,9 +52,9 @@ def signatures_by_channel(campaign: Campaign) -> list[tuple[str, int]]:
         )
         .values("source")
         .annotate(n=Count("id"))
-        .order_by("-n", "source")
+        .order_by()
     )
-    result = []
+    counts: dict[str, int] = {}
     for row in rows:
         source = row["source"]
         if source in CHANNELS:
@@ -56,8 +63,16 @@ def signatures_by_channel(campaign: Campaign) -> list[tuple[str, int]]:
             label = _("Other links")
         else:
             label = _("Direct visits and search")
-        result.append((str(label), row["n"]))
-    return result
+        counts[str(label)] = counts.get(str(label), 0) + row["n"]
+    shown = sorted(
+        ((label, n) for label, n in counts.items() if n >= MIN_CHANNEL_GROUP),
+        key=lambda item: (-item[1], item[0]),
+    )
+    grouped = sum(n for n in counts.values() if n < MIN_CHANNEL_GROUP)
+    if grouped:
+        label = _("Other channels (fewer than %(n)s each)") % {"n": MIN_CHANNEL_GROUP}
+        shown.append((str(label), grouped))
+    return shown
 
 
 def next_milestone(count: int) -> int | None:

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A session with a signing table open reaches only the table (petitions/lockdown.py).
+    "petitions.lockdown.SigningTableLockMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -168,6 +170,13 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# A leader's phone handed to a signer, or a laptop left open: adding or changing an email, setting
+# a password and two-factor (set up or removed) ask for the password again (changing the password
+# asks for the current one), and the account's address is told of each change.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+MFA_REAUTHENTICATION_REQUIRED = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 # Encrypts staff's TOTP secrets and recovery-code seeds in the database (accounts.adapter). Kept

@@ -138,7 +138,14 @@ class SignatureAdmin(admin.ModelAdmin):
         "visibility",
         "created_at",
     ]
-    list_filter = ["status", "method", "visibility", "county_resident", "campaign__state"]
+    list_filter = [
+        "status",
+        "method",
+        "online_match",
+        "visibility",
+        "county_resident",
+        "campaign__state",
+    ]
     # An address typed in also finds the signature whose address was deleted, by its keyed hash.
     search_fields = ["email", "=email_domain", "=zip_code"]
     list_select_related = ["campaign"]
@@ -153,6 +160,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "email_domain",
         "status",
         "method",
+        "online_match",
         "invalidation",
         "created_at",
         "confirmed_at",

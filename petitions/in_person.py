@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.admin_site import acts_as_staff
 
-from . import services
+from . import lockdown, services
 from .counting import tally_for
 from .forms import PaperBatchForm, TableSignForm, paper_rows_formset
 from .models import PaperBatch, Signature, SigningTable
@@ -156,12 +157,33 @@ def open_table(request, campaign):
     except services.PetitionError as exc:
         messages.error(request, exc.message)
         return _dashboard(campaign)
+    lockdown.lock(request, _kwargs(campaign))
     return redirect("petitions:signing_table", **_kwargs(campaign))
 
 
+UNLOCK_TRIES = 5
+_FAILURES = "signing_table_unlock_failures"
+
+
 @require_POST
-@leader_of_campaign()
-def close_table(request, campaign):
+@never_cache
+@login_required
+def close_table(request, state, slug):
+    """Unlock / close the table. From the locked table only with the leader's password, since the
+    device may be in a signer's hands; too many wrong ones log the session out (that ends the mode
+    too). From the dashboard of another, unlocked session (the leader's laptop), at once."""
+    campaign = _campaign(state, slug)
+    locked = lockdown.is_locked(request)
+    if locked and not request.user.check_password(request.POST.get("password", "")):
+        failures = request.session.get(_FAILURES, 0) + 1
+        if failures >= UNLOCK_TRIES:
+            logout(request)
+            return redirect(settings.LOGIN_URL)
+        request.session[_FAILURES] = failures
+        messages.error(request, _("That is not the password. The signing table stays open."))
+        return redirect("petitions:signing_table", **_kwargs(campaign))
+    request.session.pop(_FAILURES, None)
+    lockdown.unlock(request)
     table = SigningTable.objects.filter(campaign=campaign, leader=request.user).first()
     if table is not None:
         table = services.close_signing_table(table)
@@ -174,7 +196,8 @@ def close_table(request, campaign):
 
 
 def _table_ended(request, campaign, *, lost_entry=False):
-    """Back to the dashboard, saying why (and, after a late entry, that it was not saved)."""
+    """Why the table ended (and, after a late entry, that it was not saved): on the dashboard, or
+    in a locked session on the table's page, which then offers only the unlock form."""
     last = SigningTable.objects.filter(campaign=campaign, leader=request.user).first()
     if last is not None and (last.ended_at is None or last.ended_at >= last.expires_at):
         message = _(
@@ -188,6 +211,8 @@ def _table_ended(request, campaign, *, lost_entry=False):
             _("The last entry was not saved: ask that person to sign again."), message
         )
     messages.warning(request, message)
+    if lockdown.is_locked(request):
+        return redirect("petitions:signing_table", **_kwargs(campaign))
     return _dashboard(campaign)
 
 
@@ -200,8 +225,12 @@ def signing_table(request, campaign):
     previous signer is in the page, its history or the browser's autofill.
     """
     table = SigningTable.objects.open().filter(campaign=campaign, leader=request.user).first()
+    if table is None and lockdown.is_locked(request) and request.method != "POST":
+        return render(request, "petitions/signing_table.html", {"campaign": campaign})
     if table is None:
         return _table_ended(request, campaign, lost_entry=request.method == "POST")
+    # Whichever way this session came to the table, it is the device handed to signers now.
+    lockdown.lock(request, _kwargs(campaign))
     form = TableSignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -331,6 +331,38 @@ class SignatureQuerySet(models.QuerySet):
         "last_emailed_at",
     )
 
+    def _insert(self, signature: "Signature"):
+        """(connection, "INSERT INTO … VALUES (…)", values) for `signature`: table and column
+        names come from the model, quoted; every value is a parameter."""
+        meta = self.model._meta
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        values = [f.get_db_prep_save(f.pre_save(signature, True), connection) for f in fields]
+        columns = ", ".join(quote(f.column) for f in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        insert = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        return connection, insert, values
+
+    def insert_if_new(self, signature: "Signature") -> bool:
+        """Insert an in-person `signature` unless its mailbox already signed this campaign, in
+        one statement: True (and `signature.pk` set) when the row is new.
+
+        INSERT … ON CONFLICT DO NOTHING RETURNING id: an online signature landing at the same
+        moment costs no unique violation, whose detail PostgreSQL would write to its log.
+        """
+        connection, insert, values = self._insert(signature)
+        pk = connection.ops.quote_name(self.model._meta.pk.column)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{insert} ON CONFLICT DO NOTHING RETURNING {pk}", values)
+            row = cursor.fetchone()
+        if row is None:
+            return False
+        signature.pk = row[0]
+        signature._state.adding = False
+        signature._state.db = self.db
+        return True
+
     def sign_or_follow_up(self, signature: "Signature") -> int:
         """Insert an online `signature`, or mark its mailbox's existing row for a follow-up, in
         one statement; returns the row's id.
@@ -345,13 +377,9 @@ class SignatureQuerySet(models.QuerySet):
         whose detail PostgreSQL writes to its log, address included.
         """
         meta = self.model._meta
-        connection = connections[self.db]
+        connection, insert, values = self._insert(signature)
         quote = connection.ops.quote_name
         table = quote(meta.db_table)
-        fields = [f for f in meta.concrete_fields if not f.primary_key]
-        values = [f.get_db_prep_save(f.pre_save(signature, True), connection) for f in fields]
-        columns = ", ".join(quote(f.column) for f in fields)
-        placeholders = ", ".join(["%s"] * len(fields))
         status, method = (
             f"{table}.{quote(meta.get_field(n).column)}" for n in ("status", "method")
         )
@@ -386,8 +414,7 @@ class SignatureQuerySet(models.QuerySet):
         email_key = quote(meta.get_field("email_key").column)
         # Table and column names come from the model, quoted; every value is a parameter.
         sql = (
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
-            f"ON CONFLICT ({key}) WHERE NOT ({email_key} = '') "
+            f"{insert} ON CONFLICT ({key}) WHERE NOT ({email_key} = '') "
             f"DO UPDATE SET {', '.join(updates)} RETURNING {quote(meta.pk.column)}"
         )
         with connection.cursor() as cursor:
@@ -498,6 +525,12 @@ class Signature(models.Model):
     # Same folded name and ZIP as another signature in this campaign. Online, only a note; on paper
     # or at a signing table the row waits (pending) until the leader says it is a different person.
     possible_duplicate = models.BooleanField(default=False)
+    # A paper or signing-table entry with the email, or the name and ZIP, of an online signature.
+    # Staff check it; the leader is never told (what a leader types must not reveal who signed
+    # online), so the entry is recorded as any other.
+    online_match = models.BooleanField(
+        _("matches an online signature (staff to check)"), default=False
+    )
     # Signed online (first time or again), its email not decided yet: the worker's next sweep
     # (petitions.tasks.follow_up_new_signatures) checks it for repeats and queues the email its
     # state calls for. The signing request writes this one row and nothing else, so a surge

@@ -12,7 +12,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Least
 from django.utils import timezone
@@ -400,11 +400,6 @@ def _follow_up_soon() -> None:
     )
 
 
-def _has_twin(campaign_id: int, zip_code: str, key: str) -> bool:
-    """Another live signature in this campaign with the same folded name and ZIP."""
-    return bool(key) and Signature.objects.same_name_and_zip(campaign_id, zip_code, key).exists()
-
-
 # In person: paper sheets and the signing table ------------------------------------------------
 
 
@@ -456,26 +451,28 @@ def _signed_in_person(
 ) -> Signature:
     """A signature the leader witnessed: confirmed at once, no email needed.
 
-    One that looks like a repeat (same folded name and ZIP, or a mailbox that already signed) is
-    kept, pending, for the leader to confirm: never dropped, never counted twice unseen.
+    One that looks like a repeat of another paper or signing-table entry (same folded name and
+    ZIP, or same mailbox) is kept, pending, for the leader to confirm: never dropped, never
+    counted twice unseen. It is compared with in-person entries only: one that matches an online
+    signature is recorded like any other and flagged for staff (`online_match`), so what a
+    leader types never tells them who signed online.
     """
     key = name_key(name)
     email = email.strip()
-    email_key = mailbox_key(email)
-    twin = _has_twin(campaign.pk, zip_code, key)
-    if email_key and Signature.objects.filter(campaign=campaign, email_key=email_key).exists():
-        # One signature per mailbox: keep this one without the address, for the leader to check.
-        email = email_key = ""
-        twin = True
+    in_person = Signature.objects.exclude(method=SignatureMethod.ONLINE)
+    twins = Signature.objects.same_name_and_zip(campaign.pk, zip_code, key)
+    twin = bool(key) and twins.exclude(method=SignatureMethod.ONLINE).exists()
+    online_match = bool(key) and twins.filter(method=SignatureMethod.ONLINE).exists()
     now = timezone.now()
     signature = Signature(
         campaign=campaign,
         petition_text=petition,
         language=language,
         name=name,
+        name_key=key,
         email=email,
-        email_key=email_key,
-        email_domain=email_domain(email),
+        email_key=mailbox_key(email),
+        email_domain=email_domain(email) if email else "",
         zip_code=zip_code,
         county_resident=_county_resident(campaign, zip_code),
         visibility=visibility,
@@ -483,24 +480,31 @@ def _signed_in_person(
         method=method,
         paper_batch=paper_batch,
         signing_table=signing_table,
-        possible_duplicate=twin,
-        status=SignatureStatus.PENDING if twin else SignatureStatus.CONFIRMED,
-        confirmed_at=None if twin else now,
         created_at=now,
     )
-    try:
-        with transaction.atomic():
-            signature.save()
-    except IntegrityError:
-        # The same mailbox signed online at this very moment: as above, keep it without the address.
-        signature.pk = None
+    if signature.email_key:
+        # ON CONFLICT DO NOTHING: an online signature with this mailbox (even one landing at this
+        # very moment) costs no unique violation, whose detail PostgreSQL would log, address too.
+        _hold_if_repeat(signature, twin=twin, online_match=online_match, now=now)
+        if Signature.objects.insert_if_new(signature):
+            return signature
+        # One signature per mailbox: this one is kept without the address.
+        holder = in_person.filter(campaign=campaign, email_key=signature.email_key).exists()
+        twin = twin or holder
+        online_match = online_match or not holder
         signature.email = signature.email_key = signature.email_domain = ""
         signature.keep_updated = False
-        signature.possible_duplicate = True
-        signature.status = SignatureStatus.PENDING
-        signature.confirmed_at = None
-        signature.save()
+    _hold_if_repeat(signature, twin=twin, online_match=online_match, now=now)
+    signature.save()
     return signature
+
+
+def _hold_if_repeat(signature: Signature, *, twin: bool, online_match: bool, now) -> None:
+    """A repeat of an in-person entry waits for the leader; anything else counts at once."""
+    signature.possible_duplicate = twin
+    signature.online_match = online_match
+    signature.status = SignatureStatus.PENDING if twin else SignatureStatus.CONFIRMED
+    signature.confirmed_at = None if twin else now
 
 
 def enter_paper_batch(

@@ -84,21 +84,37 @@ def test_anonymous_visitor_is_sent_to_log_in(client, campaign, leadership):
 def test_dashboard_shows_progress_next_milestone_and_channels_without_contacts(
     client, campaign, leadership
 ):
-    for n in range(3):
+    for n in range(5):
         _signature(campaign, n, source="whatsapp")
-    _signature(campaign, 3, source="facebook")
-    _signature(campaign, 4)
-    _signature(campaign, 5, source="whatsapp", status="pending")
+    _signature(campaign, 5, source="facebook")
+    _signature(campaign, 6)
+    _signature(campaign, 7, source="whatsapp", status="pending")
     client.force_login(leadership.user)
 
     html = client.get(_dashboard(campaign)).content.decode()
 
-    assert "5 confirmed signatures" in html
+    assert "7 confirmed signatures" in html
     assert "Next milestone: 50 signatures." in html
-    assert '<td>WhatsApp</td><td class="text-end">3</td>' in html
-    assert '<td>Facebook</td><td class="text-end">1</td>' in html
+    assert '<td>WhatsApp</td><td class="text-end">5</td>' in html
+    # Channels with fewer than 5 signatures are grouped (see the next test).
+    assert '<td>Other channels (fewer than 5 each)</td><td class="text-end">2</td>' in html
     assert "@example.org" not in html
     assert "Number" not in html  # signers' names are not on the dashboard either
+
+
+def test_a_tag_used_by_one_person_does_not_reveal_that_they_signed(client, campaign, leadership):
+    # A leader who sends one person a link tagged ?src=sms must not learn from the dashboard that
+    # this person signed: a channel shows once it has 5 signatures, like the delivery's ZIP groups.
+    for n in range(6):
+        _signature(campaign, n, source="whatsapp")
+    _signature(campaign, 6, source="sms")
+    client.force_login(leadership.user)
+
+    html = client.get(_dashboard(campaign)).content.decode()
+
+    assert "Text message" not in html
+    assert '<td>WhatsApp</td><td class="text-end">6</td>' in html
+    assert '<td>Other channels (fewer than 5 each)</td><td class="text-end">1</td>' in html
 
 
 def test_checklist_starts_with_the_training(client, campaign, leadership):

@@ -218,7 +218,7 @@ def test_paper_is_left_out_of_the_goal_when_staff_turn_it_off(client, campaign, 
 
 
 def test_the_same_name_and_zip_is_held_for_the_leader_not_dropped(client, campaign, leader):
-    SignatureFactory(campaign=campaign, name="José López", zip_code="77550")
+    SignatureFactory(campaign=campaign, name="José López", zip_code="77550", method="paper")
     lines = [("jose  LOPEZ", "77550", "counted"), ("José López", "77551", "counted")]
 
     response = post(client, _url(campaign, "paper/"), sheet(lines))
@@ -241,9 +241,9 @@ def test_the_same_name_and_zip_is_held_for_the_leader_not_dropped(client, campai
 
 
 def test_the_leader_can_remove_a_real_repeat(client, campaign, leader):
-    SignatureFactory(campaign=campaign, name="Ana Ruiz", zip_code="77550")
+    SignatureFactory(campaign=campaign, name="Ana Ruiz", zip_code="77550", method="paper")
     post(client, _url(campaign, "paper/"), sheet([("Ana Ruiz", "77550", "counted")]))
-    repeat = Signature.objects.get(method="paper")
+    repeat = Signature.objects.get(method="paper", paper_batch__isnull=False)
 
     post(client, _url(campaign, f"repeats/{repeat.pk}/"), {"decision": "remove"})
 
@@ -263,9 +263,9 @@ def test_two_equal_lines_on_one_sheet_are_flagged(client, campaign, leader):
 
 
 def test_another_leader_cannot_answer_for_this_campaign(client, campaign, leader):
-    SignatureFactory(campaign=campaign, name="Ana Ruiz", zip_code="77550")
+    SignatureFactory(campaign=campaign, name="Ana Ruiz", zip_code="77550", method="paper")
     post(client, _url(campaign, "paper/"), sheet([("Ana Ruiz", "77550", "counted")]))
-    repeat = Signature.objects.get(method="paper")
+    repeat = Signature.objects.get(method="paper", paper_batch__isnull=False)
     client.force_login(UserFactory())
     assert (
         client.post(_url(campaign, f"repeats/{repeat.pk}/"), {"decision": "count"}).status_code
@@ -349,7 +349,7 @@ def test_a_rejected_batch_stops_counting_and_accepting_it_again_recounts(
 
 
 def test_accepting_again_restores_a_repeat_to_waiting_not_counted(client, campaign, leader):
-    SignatureFactory(campaign=campaign, name="Ana Ruiz", zip_code="77550")
+    SignatureFactory(campaign=campaign, name="Ana Ruiz", zip_code="77550", method="paper")
     post(client, _url(campaign, "paper/"), sheet([("Ana Ruiz", "77550", "counted"), THREE[1]]))
     batch = PaperBatch.objects.get()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
@@ -460,10 +460,10 @@ def test_the_purge_deletes_the_sheet_photo_with_the_names(client, campaign, lead
 
 
 def test_paper_is_not_mistaken_for_a_share_channel(client, campaign, leader):
-    SignatureFactory(campaign=campaign, source="whatsapp")
+    SignatureFactory.create_batch(5, campaign=campaign, source="whatsapp")
     post(client, _url(campaign, "paper/"), sheet(THREE))
     channels = client.get(_url(campaign, "dashboard/")).context["channels"]
-    assert channels == [("WhatsApp", 1)]
+    assert channels == [("WhatsApp", 5)]
 
 
 def test_the_photo_is_named_by_its_content_and_readable_only_by_the_site(client, campaign, leader):

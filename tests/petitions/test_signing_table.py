@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone, translation
 
 from campaigns.models import Campaign
@@ -52,6 +52,11 @@ def entry(**overrides):
     data = {"name": "Guadalupe Treviño", "zip_code": "77550", "visibility": "counted", "email": ""}
     data.update(overrides)
     return data
+
+
+def unlock(client, campaign):
+    """The leader's password ends the table's locked-down mode (and closes the table)."""
+    return post(client, _url(campaign, "table/close/"), {"password": "a-long-test-password-1"})
 
 
 def sign(client, campaign, prefix="", **overrides):
@@ -112,7 +117,7 @@ def test_opening_twice_keeps_one_table(client, campaign, table):
 
 def test_an_entry_counts_at_once_as_signed_in_person_without_email(client, campaign, table):
     SignatureFactory(campaign=campaign)
-    assert client.get(_url(campaign, "count/")).json()["counted"] == 1  # now in the cache
+    assert Client().get(_url(campaign, "count/")).json()["counted"] == 1  # now in the cache
 
     response = sign(client, campaign)
 
@@ -122,7 +127,7 @@ def test_an_entry_counts_at_once_as_signed_in_person_without_email(client, campa
     assert signature.confirmed_at is not None
     assert (signature.email, signature.keep_updated, signature.county_resident) == ("", False, True)
     assert mail.outbox == []
-    assert client.get(_url(campaign, "count/")).json()["counted"] == 2
+    assert Client().get(_url(campaign, "count/")).json()["counted"] == 2
     client.logout()
     assert (
         "1 online · 0 on paper · 1 in person"
@@ -171,14 +176,15 @@ def test_an_email_is_kept_only_for_updates_and_sends_nothing(client, campaign, t
     assert mail.outbox == []
 
 
-def test_a_mailbox_that_already_signed_is_held_for_the_leader_and_the_screen_says_the_same(
+def test_a_mailbox_already_signed_in_person_is_held_for_the_leader_and_the_screen_says_the_same(
     client, campaign, table
 ):
-    SignatureFactory(campaign=campaign, name="Someone Else", email="lupe@example.org")
+    # Compared with in-person entries only (an online one goes to staff: test_in_person_privacy).
+    sign(client, campaign, name="Someone Else", email="lupe@example.org")
     response = sign(client, campaign, email="LUPE@example.org")
     html = client.get(response["Location"]).content.decode()
     assert "Signed. Thank you!" in html
-    signature = Signature.objects.get(method="in_person")
+    signature = Signature.objects.get(method="in_person", name="Guadalupe Treviño")
     assert (signature.status, signature.possible_duplicate, signature.email) == (
         "pending",
         True,
@@ -195,7 +201,8 @@ def test_the_same_name_and_zip_is_flagged_for_the_leader(client, campaign, table
     assert "Signed. Thank you!" in client.get(second["Location"]).content.decode()
     statuses = list(Signature.objects.order_by("pk").values_list("status", "possible_duplicate"))
     assert statuses == [("confirmed", False), ("pending", True)]
-    assert client.get(_url(campaign, "count/")).json()["counted"] == 1
+    assert Client().get(_url(campaign, "count/")).json()["counted"] == 1
+    unlock(client, campaign)
     dashboard = client.get(_url(campaign, "dashboard/")).content.decode()
     assert "Check these signatures" in dashboard
     assert "at the signing table" in dashboard
@@ -234,17 +241,20 @@ def test_the_time_limit_ends_the_table(client, campaign, table):
         started_at=table.started_at - back, expires_at=table.expires_at - back
     )
 
-    page = client.get(_url(campaign, "table/"))
-    assert page.status_code == 302
-    assert page["Location"] == _url(campaign, "dashboard/")
-    dashboard = client.get(page["Location"]).content.decode()
-    assert f"closed by itself after {settings.SIGNING_TABLE_MINUTES} minutes" in dashboard
-    assert "Open the signing table" in dashboard
-
+    # The device stays locked on the table's page, which now offers only the leader's unlock.
     late = post(client, _url(campaign, "table/"), entry())
-    assert late["Location"] == _url(campaign, "dashboard/")
-    assert "The last entry was not saved" in client.get(late["Location"]).content.decode()
+    assert late["Location"] == _url(campaign, "table/")
+    page = client.get(late["Location"]).content.decode()
+    assert "The last entry was not saved" in page
+    assert f"closed by itself after {settings.SIGNING_TABLE_MINUTES} minutes" in page
     assert not Signature.objects.exists()
+
+    dashboard = client.get(unlock(client, campaign)["Location"]).content.decode()
+    assert "Open the signing table" in dashboard
+    # Unlocked, a late entry leads to the dashboard.
+    assert post(client, _url(campaign, "table/"), entry())["Location"] == _url(
+        campaign, "dashboard/"
+    )
 
 
 def test_a_shorter_limit_from_settings(client, campaign, leader, settings):
@@ -256,7 +266,7 @@ def test_a_shorter_limit_from_settings(client, campaign, leader, settings):
 
 def test_the_leader_closes_the_table(client, campaign, table):
     sign(client, campaign)
-    response = client.post(_url(campaign, "table/close/"))
+    response = unlock(client, campaign)
     assert response["Location"] == _url(campaign, "dashboard/")
     assert (
         "The signing table is closed. 1 people signed at it."
