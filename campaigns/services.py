@@ -27,6 +27,7 @@ from .models import (
     Campaign,
     CampaignStatus,
     Contract,
+    ContractList,
     County,
     Leadership,
     LeadershipEnd,
@@ -178,6 +179,8 @@ def _import(rows: list[ContractRow], report: ImportReport) -> None:
                     expires=row.expires,
                     source=row.source,
                     status=default_status(row),
+                    first_listed=row.listed_on,
+                    last_listed=row.listed_on,
                 )
             )
             report.created += 1
@@ -205,8 +208,21 @@ def _import(rows: list[ContractRow], report: ImportReport) -> None:
         else:
             report.unchanged += 1
     Contract.objects.bulk_create(new_contracts)
+    _record_list(rows)
 
     report.campaigns_created = ensure_campaigns()
+
+
+def _record_list(rows: list[ContractRow]) -> None:
+    """Keep the date of ICE's list and how many agreements it held (again: same numbers)."""
+    listed_on = rows[0].listed_on if rows else None
+    if listed_on is None or any(row.listed_on != listed_on for row in rows):
+        return
+    ContractList.objects.update_or_create(
+        listed_on=listed_on,
+        defaults={"name": rows[0].list_name[:200], "agreements": len(rows)},
+        create_defaults={"name": rows[0].list_name[:200], "agreements": len(rows)},
+    )
 
 
 def _unique_slug(state: str, name: str, taken: set[tuple[str, str]]) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import leaders, views
+from . import leaders, views, views_record
 
 app_name = "campaigns"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("search/", views.search, name="search"),
     path("map/", views.us_map, name="map"),
+    path("record/", views_record.record_page, name="record"),
+    path("record.csv", views_record.record_csv, name="record_csv"),
+    path("record/<str:state>/", views_record.record_state, name="record_state"),
     path("campaigns/", views.campaign_list, name="list"),
     path("my-campaigns/", views.my_campaigns, name="my_campaigns"),
     path("campaigns/<str:state>/<slug:slug>/", views.campaign_detail, name="detail"),

@@ -1,14 +1,15 @@
 """Public pages: home, learn more, county search, the map, campaign pages."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Min, Q
+from django.db.models import Min
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from .caching import public_page
 from .map import render_us_map
-from .models import Campaign, CampaignStatus, Contract, ContractModel
+from .models import Campaign, CampaignStatus, ContractModel
+from .record import home_figures
 from .search import search_campaigns
 from .states import STATE_NAMES, state_name
 from .text import fold
@@ -16,27 +17,11 @@ from .text import fold
 
 @public_page
 def home(request):
-    # The campaign's numbers come from the data: the cohort is the largest group sharing an expiry.
-    cohort = (
-        Contract.objects.exclude(expires=None)
-        .values("expires")
-        .annotate(n=Count("id"))
-        .order_by("-n", "expires")
-        .first()
-    )
-    stats = Campaign.objects.public().aggregate(
-        campaigns=Count("id"), open=Count("id", filter=Q(status=CampaignStatus.OPEN))
-    )
-    return render(
-        request,
-        "campaigns/home.html",
-        {
-            "cohort": cohort,
-            "contract_count": Contract.objects.count(),
-            "stats": stats,
-            "today": timezone.localdate(),
-        },
-    )
+    from petitions.record import campaign_counts
+
+    # Every number from the data: today's ICE list, the campaigns, and the 2019 cohort as history.
+    figures = home_figures(campaign_counts())
+    return render(request, "campaigns/home.html", {"figures": figures})
 
 
 @public_page

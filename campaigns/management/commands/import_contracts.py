@@ -4,11 +4,12 @@ Idempotent (a second run changes nothing) and all-or-nothing (one bad row: nothi
 Creates the county campaigns the new contracts need. The admin's import calls the same service.
 """
 
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from campaigns.importing import ImportFileError, parse_contract_file
+from campaigns.importing import ImportFileError, mark_listed, parse_contract_file
 from campaigns.services import import_contracts
 
 
@@ -18,8 +19,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="CSV or XLSX file")
         parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
+        parser.add_argument(
+            "--list-date",
+            type=date.fromisoformat,
+            help="the date of ICE's list (YYYY-MM-DD), when its sources do not name it",
+        )
 
-    def handle(self, path, dry_run=False, verbosity=1, **options):
+    def handle(self, path, dry_run=False, list_date=None, verbosity=1, **options):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"No such file: {path}")
@@ -27,6 +33,8 @@ class Command(BaseCommand):
             rows, problems = parse_contract_file(file.read_bytes(), file.name)
         except ImportFileError as exc:
             raise CommandError(f"{file.name}: {exc}") from exc
+        if list_date:
+            mark_listed(rows, list_date, file.name)
         report = import_contracts(rows, problems=problems, dry_run=dry_run)
         for alias in report.aliases:
             if verbosity >= 1:
