@@ -8,7 +8,7 @@ state's statewide agencies.
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Prefetch, Q, When
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from .geography import (
     city_for_zip,
@@ -124,7 +124,7 @@ def search_campaigns(raw: str) -> SearchResult:
             result.zip_unknown = not zip_is_known(result.zip_code)
             return result
         fips, _state = found
-        place = _place(fips, city_for_zip(result.zip_code))
+        place = _places([(fips, city_for_zip(result.zip_code))])[0][0]
         result.zip_county = place.county
         result.places = [place]
         result.campaigns = place.campaigns
@@ -142,21 +142,25 @@ def search_campaigns(raw: str) -> SearchResult:
     elif words:
         result.kind = "text"
         matches = _text_matches(words)
-        result.places = _city_places(query)
+        # A city's name ("Foley", "Foley, AL") is a place; what else the words match follows.
+        cities = _cities(query)
+        if cities:
+            result.kind = "city"
+            result.places, others = _places(cities, also=matches)
+            if len(result.places) > 1:
+                with_campaigns = [p for p in result.places if p.campaigns]
+                result.places = (with_campaigns or result.places[:1])[:MAX_PLACES]
+            result.other_campaigns = others[:MAX_RESULTS]
+            result.truncated = len(others) > MAX_RESULTS
+            result.campaigns = [c for p in result.places for c in p.campaigns]
+            result.campaigns += result.other_campaigns
+            return result
     else:
         result.kind = "text"
         return result
     found = list(_campaigns().filter(matches).order_by("state", "name")[: MAX_RESULTS + 1])
     result.truncated = len(found) > MAX_RESULTS
-    found = found[:MAX_RESULTS]
-    if result.places:
-        result.kind = "city"
-        shown = {c.pk for place in result.places for c in place.campaigns}
-        result.other_campaigns = [c for c in found if c.pk not in shown]
-        result.campaigns = [c for place in result.places for c in place.campaigns]
-        result.campaigns += result.other_campaigns
-    else:
-        result.campaigns = found
+    result.campaigns = found[:MAX_RESULTS]
     return result
 
 
@@ -170,23 +174,12 @@ def _text_matches(words: list[str]) -> Q:
     )
 
 
-def _city_places(query: str) -> list[Place]:
-    """The places a city name stands for: "Foley, AL", "Foley Alabama", or "Foley" in any state.
-
-    Of several states, those where something reaches the city come first; at most MAX_PLACES.
-    """
+def _cities(query: str) -> list[tuple[str, str]]:
+    """(county fips, city) for a city name: "Foley, AL", "Foley Alabama", or "Foley" in every
+    state that has one (those where something reaches it are kept, at most MAX_PLACES)."""
     city, state = _split_state(query)
     states = [state] if state else states_with_city(city)
-    places = []
-    for code in states:
-        found = county_for_city(city, code)
-        if found:
-            fips, spelling = found
-            places.append(_place(fips, spelling))
-    if len(places) > 1:
-        places.sort(key=lambda p: not p.campaigns)
-        places = [p for p in places if p.campaigns] or places[:1]
-    return places[:MAX_PLACES]
+    return [found for code in states if (found := county_for_city(city, code))]
 
 
 def _split_state(query: str) -> tuple[str, str]:
@@ -202,32 +195,47 @@ def _split_state(query: str) -> tuple[str, str]:
     return query, ""
 
 
-def _place(fips: str, city: str) -> Place:
-    """Everything that reaches a county and one of its cities, in the three groups."""
-    county = County.objects.filter(fips=fips).first()
-    if county is None:
-        county = County(fips=fips, name=county_names().get(fips, ""), state=fips_state(fips))
-    campaigns = list(
-        _campaigns().filter(
-            Q(county_id=fips)
-            | Q(agency__county_id=fips, agency__jurisdiction=Jurisdiction.COUNTY)
-            | Q(agency__county_id=fips, agency__jurisdiction=Jurisdiction.CITY)
-            | Q(agency__state=county.state, agency__jurisdiction=Jurisdiction.STATE)
+def _places(found: list[tuple[str, str]], also: Q | None = None) -> tuple[list[Place], list]:
+    """Everything that reaches each (county fips, city), in the three groups, and the campaigns
+    `also` matches that no group shows: one query (and its prefetches) however many places."""
+    fips_list = [fips for fips, _city in found]
+    places = [
+        # The Census name, as the import stores it: no query for the county itself.
+        Place(
+            county=County(fips=fips, name=county_names().get(fips, ""), state=fips_state(fips)),
+            city=city,
         )
+        for fips, city in found
+    ]
+    states = {place.state for place in places}
+    matches = (
+        Q(county_id__in=fips_list)
+        | Q(
+            agency__county_id__in=fips_list,
+            agency__jurisdiction__in=[Jurisdiction.COUNTY, Jurisdiction.CITY],
+        )
+        | Q(agency__state__in=states, agency__jurisdiction=Jurisdiction.STATE)
     )
-    place = Place(county=county, city=city)
-    own_city = city_key(city)
-    for campaign in sorted(campaigns, key=lambda c: fold(c.name)):
-        jurisdiction = campaign.agency.jurisdiction if campaign.agency_id else Jurisdiction.COUNTY
-        if jurisdiction == Jurisdiction.CITY:
-            place.city_campaigns.append(campaign)
-        elif jurisdiction == Jurisdiction.STATE:
-            place.state_campaigns.append(campaign)
-        else:
-            place.county_campaigns.append(campaign)
-    # The city's own police first, then the county's other cities and towns.
-    place.city_campaigns.sort(key=lambda c: city_key(c.agency.city) != own_city)
-    return place
+    campaigns = list(_campaigns().filter(matches | also if also else matches))
+    campaigns.sort(key=lambda c: fold(c.name))
+    shown: set[int] = set()
+    for place in places:
+        for campaign in campaigns:
+            agency = campaign.agency if campaign.agency_id else None
+            if agency is None or agency.jurisdiction == Jurisdiction.COUNTY:
+                if (campaign.county_id or agency.county_id) == place.county.fips:
+                    place.county_campaigns.append(campaign)
+            elif agency.jurisdiction == Jurisdiction.CITY:
+                if agency.county_id == place.county.fips:
+                    place.city_campaigns.append(campaign)
+            elif agency.state == place.state:
+                place.state_campaigns.append(campaign)
+        # The city's own police first, then the county's other cities and towns.
+        own_city = city_key(place.city)
+        place.city_campaigns.sort(key=lambda c: city_key(c.agency.city) != own_city)
+        shown.update(c.pk for c in place.campaigns)
+    others = sorted((c for c in campaigns if c.pk not in shown), key=lambda c: (c.state, c.name))
+    return places, others
 
 
 def fips_state(fips: str) -> str:
@@ -237,26 +245,25 @@ def fips_state(fips: str) -> str:
 
 def search_examples() -> dict[str, str]:
     """Examples for the search hint, taken from the agreements on file (never a name that would
-    find nothing): the ZIP code and name of the county with the most agreements, the city of a
-    police department, and a state."""
-    counties = (
+    find nothing): the ZIP code and name of the county with the most agreements, a city of that
+    state whose police has one, and the state. One query."""
+    cities = Agency.objects.filter(
+        jurisdiction=Jurisdiction.CITY, state=OuterRef("state"), contracts__isnull=False
+    ).order_by("city")
+    county = (
         Agency.objects.filter(jurisdiction=Jurisdiction.COUNTY)
         .values("county_id", "county__name", "state")
-        .annotate(n=Count("contracts"))
+        .annotate(n=Count("contracts"), city=Subquery(cities.values("city")[:1]))
         .order_by("-n", "county_id")
+        .first()
     )
-    county = counties.first()
-    cities = Agency.objects.filter(jurisdiction=Jurisdiction.CITY, contracts__isnull=False)
-    if county:
-        # A city of the same state reads as one example, not a tour of the country.
-        same_state = Case(When(state=county["state"], then=0), default=1)
-        cities = cities.order_by(same_state, "state", "city")
-    city = cities.values("city", "state").first()
-    examples = {}
-    if county:
-        examples["zip"] = zip_for_county(county["county_id"])
-        examples["county"] = county["county__name"].removesuffix(" County")
-        examples["state"] = state_name(county["state"])
-    if city:
-        examples["city"] = f"{city['city']}, {city['state']}"
+    if not county:
+        return {}
+    examples = {
+        "zip": zip_for_county(county["county_id"]),
+        "county": county["county__name"].removesuffix(" County"),
+        "state": state_name(county["state"]),
+    }
+    if county["city"]:
+        examples["city"] = f"{county['city']}, {county['state']}"
     return examples
