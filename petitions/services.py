@@ -19,6 +19,7 @@ from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import places
 from campaigns.geography import county_for_zip
 from campaigns.models import Campaign, CampaignStatus, TargetRole
 from campaigns.states import state_name
@@ -105,22 +106,30 @@ class _Blank(dict):
 
 
 def petition_placeholders(campaign: Campaign, language: str) -> dict[str, str]:
+    """What {county}, {state}, {sheriff} and {agency} become in `language`: in Spanish, places
+    and agencies with their article ("el condado de Etowah"), see campaigns.places."""
     targets = list(campaign.targets.all())
     head = next(
         (t for t in targets if t.role in (TargetRole.SHERIFF, TargetRole.AGENCY_HEAD)), None
     )
     agencies = sorted({t.office for t in targets if t.role != TargetRole.OFFICIAL and t.office})
     if language == "es":
-        sheriff_default = "el Sheriff" if campaign.county_id else "la dirección de la agencia"
+        sheriff_default = "el sheriff" if campaign.county_id else "la dirección de la agencia"
         joiner = " y "
+        agencies = [places.agency_name(a, language) for a in agencies]
+        sheriff = head.name if head and head.name else ""
+        if sheriff.startswith("Sheriff "):  # a title, lowercase in Spanish: "el sheriff Pat Doe"
+            sheriff = "el sheriff " + sheriff.removeprefix("Sheriff ")
     else:
         sheriff_default = "the Sheriff" if campaign.county_id else "the head of the agency"
         joiner = " and "
+        sheriff = head.name if head and head.name else ""
+    county = places.campaign_place(campaign, language)
     return _Blank(
-        county=campaign.name,
+        county=county,
         state=state_name(campaign.state, language=language),
-        sheriff=(head.name if head and head.name else sheriff_default),
-        agency=joiner.join(agencies) or campaign.name,
+        sheriff=sheriff or sheriff_default,
+        agency=joiner.join(agencies) or county,
     )
 
 
@@ -143,10 +152,13 @@ def render_petition(campaign: Campaign, template: PetitionTemplate | None = None
         "body_en": t.body_en,
         "body_es": t.body_es,
     }
-    return {
+    texts = {
         key: text.format_map(petition_placeholders(campaign, key[-2:]))
         for key, text in sources.items()
     }
+    for key in ("title_es", "body_es"):
+        texts[key] = places.contract_articles(texts[key])
+    return texts
 
 
 def ensure_petition_texts() -> int:
