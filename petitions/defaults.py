@@ -21,3 +21,10 @@ Nosotros, residentes de {county} y personas a quienes nos importa este lugar, le
 Con el 287(g), los agentes locales actúan como agentes de deportación bajo la supervisión de ICE: interrogan a las personas sobre su estatus migratorio, ingresan sus datos en la base de datos de ICE y las detienen para que ICE las recoja, incluso cuando se retiran los cargos. Esto causa perfilamiento racial y violaciones de derechos civiles, y hace que familias enteras tengan miedo de llamar a la policía o de ir a la corte como testigos.
 
 La policía local debe mantener segura a nuestra comunidad, no hacer el trabajo de ICE. Les pedimos que terminen el acuerdo 287(g) y que digan públicamente que no firmarán uno nuevo."""
+
+# The Spanish as first written (English place names, "contrato", "A el Sheriff"). seed_content
+# moves a template and the unsigned campaigns still showing it to the text above.
+PREVIOUS_TITLE_ES = "Pongan fin al contrato 287(g) en {county}"
+PREVIOUS_BODY_ES = BODY_ES.replace(
+    "A {sheriff}, a {agency} y a los funcionarios", "A {sheriff}, {agency}, y a los funcionarios"
+)

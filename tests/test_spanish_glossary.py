@@ -355,3 +355,45 @@ def test_every_link_says_where_it_goes(client, campaign, prefix, path):  # noqa:
 
 def test_the_link_check_catches_learn_more():
     assert link_texts('<a href="/learn/">Learn more</a>') == ["learn more"]
+
+
+# Campaigns already on the first wording ------------------------------------------------------
+
+
+def test_seed_content_moves_unsigned_campaigns_to_the_current_spanish(client, db):
+    from django.core.management import call_command
+
+    from campaigns.management.commands.seed_content import _previous_spanish
+    from petitions import defaults
+    from petitions.models import PetitionTemplate
+
+    template = PetitionTemplate.objects.create(
+        title_en=defaults.TITLE_EN,
+        title_es=defaults.PREVIOUS_TITLE_ES,
+        body_en=defaults.BODY_EN,
+        body_es=defaults.PREVIOUS_BODY_ES,
+    )
+    unsigned = CampaignFactory()
+    signed = CampaignFactory(county=CountyFactory(fips="48201", name="Harris County"))
+    for c in (unsigned, signed):
+        title_es, body_es = _previous_spanish(c)
+        c.petition_texts.update(title_es=title_es, body_es=body_es)
+    assert (
+        "Pongan fin al contrato 287(g) en Galveston County" in client.get(CAMPAIGN).content.decode()
+    )
+    SignatureFactory(campaign=signed)
+
+    call_command("seed_content", verbosity=0)
+
+    template.refresh_from_db()
+    assert template.body_es == defaults.BODY_ES
+    page = client.get(CAMPAIGN).content.decode()
+    assert "Pongamos fin al 287(g) en el condado de Galveston" in page
+    assert "Al sheriff Pat Doe, a la Oficina del Sheriff del condado de Galveston" in page
+    assert list(unsigned.petition_texts.values_list("version", flat=True).order_by("version")) == [
+        1,
+        2,
+    ]
+    assert signed.petition_texts.count() == 1  # people signed that text: it stays
+    call_command("seed_content", verbosity=0)  # idempotent
+    assert unsigned.petition_texts.count() == 2
