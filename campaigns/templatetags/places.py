@@ -46,3 +46,9 @@ def county_place(county_name: str, state: str) -> str:
 def county_title(county_name: str, state: str) -> str:
     """A county name (a string) in a list or heading: "Condado de Galveston"."""
     return capfirst(places.place_name(county_name, state, get_language() or "en", article=False))
+
+
+@register.filter
+def agency_title(name: str) -> str:
+    """An agency in a list or at the start of a line: "Oficina del Sheriff del condado de X"."""
+    return capfirst(places.agency_name(name, get_language() or "en", article=False))
