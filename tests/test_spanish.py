@@ -605,7 +605,7 @@ def test_a_spanish_signup_gets_the_verification_email_in_spanish(client, db, mai
     assert response.status_code == 302
     (message,) = mailoutbox
     assert message.subject.endswith("Confirme su correo electrónico")
-    assert "Para confirmar la dirección, abra este enlace:" in message.body
+    assert "Para confirmar su correo electrónico, abra este enlace:" in message.body
     assert "/es/accounts/confirm-email/" in message.body
     assert not english_left(_mail_text(message), data=DATA)
 
