@@ -397,3 +397,9 @@ def test_seed_content_moves_unsigned_campaigns_to_the_current_spanish(client, db
     assert signed.petition_texts.count() == 1  # people signed that text: it stays
     call_command("seed_content", verbosity=0)  # idempotent
     assert unsigned.petition_texts.count() == 2
+
+
+def test_stepping_down_names_the_county_with_its_contraction(client, leader):  # noqa: F811
+    client.force_login(leader.user)
+    html = client.post(CAMPAIGN + "step-down/", follow=True).content.decode()
+    assert "Ya no es líder del condado de Galveston. Gracias por su trabajo." in html
