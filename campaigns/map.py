@@ -11,11 +11,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .geography import zip_for_county
 from .models import Campaign, CampaignStatus, Jurisdiction
+from .places import place_name
 from .states import state_name
 
 ATLAS = Path(settings.BASE_DIR) / "static" / "vendor" / "us-atlas" / "counties-albers-10m.json"
@@ -168,7 +170,7 @@ def _status_phrase(status: str) -> str:
 
 def county_label(name: str, state: str, status: str) -> str:
     return _("%(county)s, %(state)s: 287(g) campaign, %(status)s") % {
-        "county": name,
+        "county": capfirst(place_name(name, state, get_language() or "en", article=False)),
         "state": state_name(state),
         "status": _status_phrase(status),
     }

@@ -1,5 +1,6 @@
 """Public pages: home, learn more, county search, the map, campaign pages."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -47,7 +48,7 @@ def learn(request):
 
 @public_page
 def privacy(request):
-    return render(request, "campaigns/privacy.html")
+    return render(request, "campaigns/privacy.html", {"purge_days": settings.PURGE_AFTER_DAYS})
 
 
 @public_page(params=("q",))
