@@ -1,16 +1,17 @@
 """Public pages: home, learn more, county search, the map, campaign pages."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from .caching import public_page
 from .map import render_us_map
-from .models import Campaign, CampaignStatus, ContractModel
+from .models import Campaign, CampaignStatus, ContractModel, Jurisdiction
 from .record import home_figures
-from .search import search_campaigns
+from .search import search_campaigns, search_examples
 from .states import STATE_NAMES, state_name
 from .text import fold
 
@@ -21,7 +22,8 @@ def home(request):
 
     # Every number from the data: today's ICE list, the campaigns, and the 2019 cohort as history.
     figures = home_figures(campaign_counts())
-    return render(request, "campaigns/home.html", {"figures": figures})
+    context = {"figures": figures, "search_examples": search_examples()}
+    return render(request, "campaigns/home.html", context)
 
 
 @public_page
@@ -31,13 +33,17 @@ def learn(request):
 
 @public_page
 def privacy(request):
-    return render(request, "campaigns/privacy.html")
+    return render(request, "campaigns/privacy.html", {"purge_days": settings.PURGE_AFTER_DAYS})
 
 
 @public_page(params=("q",))
 def search(request):
     result = search_campaigns(request.GET.get("q", ""))
-    return render(request, "campaigns/search.html", {"result": result})
+    return render(
+        request,
+        "campaigns/search.html",
+        {"result": result, "search_examples": search_examples()},
+    )
 
 
 @public_page
@@ -60,7 +66,12 @@ def campaign_list(request):
         state = ""
     if request.GET.get("open"):
         campaigns = campaigns.filter(status=CampaignStatus.OPEN)
-    campaigns = campaigns.annotate(first_expiry=Min("county__agencies__contracts__expires"))
+    campaigns = campaigns.annotate(
+        first_expiry=Min(
+            "county__agencies__contracts__expires",
+            filter=Q(county__agencies__jurisdiction=Jurisdiction.COUNTY),
+        )
+    )
     return render(
         request,
         "campaigns/list.html",

@@ -156,7 +156,7 @@ def test_the_home_counts_campaigns_led_signed_and_delivered(client, cohort_2019)
 
 def test_the_home_in_spanish(client, both_lists):
     page = _text(client.get("/es/"))
-    assert "Hoy, la lista de ICE del 18 de mayo de 2026 tiene 1 843 acuerdos 287(g)" in page
+    assert "Hoy, la lista de ICE del 18 de mayo de 2026 tiene 1,843 acuerdos 287(g)" in page
     assert "80 acuerdos vencieron el 30 de junio de 2019." in page
 
 
@@ -247,7 +247,7 @@ def test_spanish_charts_keep_dots_in_their_geometry(client, both_lists):
 def test_the_record_in_spanish(client, both_lists):
     page = _text(client.get("/es/record/"))
     assert "El historial: cada acuerdo 287(g) desde 2019" in page
-    assert "La lista de ICE del 18 de mayo de 2026 tiene 1 843 acuerdos." in page
+    assert "La lista de ICE del 18 de mayo de 2026 tiene 1,843 acuerdos." in page
     assert "Texas" in page and "Renovados" in page
     assert "Carolina del Norte" in _text(client.get("/es/record/nc/"))
 
