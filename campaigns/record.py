@@ -108,18 +108,19 @@ def home_figures(campaign_extra: dict | None = None) -> HomeFigures:
     cohort = _cohort()
     latest = ContractList.objects.order_by("-listed_on").values("listed_on")[:1]
     on_list = Q(last_listed=Subquery(latest))
-    cohort_agencies = Contract.objects.filter(expires=cohort["expires"] if cohort else None)
-    listed = Contract.objects.aggregate(
-        agreements=Count("id", filter=on_list),
-        agencies=Count("agency", distinct=True, filter=on_list),
-        states=Count("agency__state", distinct=True, filter=on_list),
-        back=Count(
-            "agency",
-            distinct=True,
-            filter=on_list & Q(agency__in=cohort_agencies.values("agency")),
-        ),
-        list_date=Max("last_listed", filter=on_list),
-    )
+    counts = {
+        "agreements": Count("id", filter=on_list),
+        "agencies": Count("agency", distinct=True, filter=on_list),
+        "states": Count("agency__state", distinct=True, filter=on_list),
+        "list_date": Max("last_listed", filter=on_list),
+    }
+    if cohort:
+        # The cohort's agencies with an agreement (of any model) on today's list.
+        cohort_agencies = Contract.objects.filter(expires=cohort["expires"]).values("agency")
+        counts["back"] = Count(
+            "agency", distinct=True, filter=on_list & Q(agency__in=cohort_agencies)
+        )
+    listed = Contract.objects.aggregate(**counts)
     campaigns = Campaign.objects.public().aggregate(**_campaign_counts(campaign_extra))
     return HomeFigures(
         list_date=listed["list_date"],
@@ -128,13 +129,9 @@ def home_figures(campaign_extra: dict | None = None) -> HomeFigures:
         states=listed["states"],
         cohort_date=cohort["expires"] if cohort else None,
         cohort_agreements=cohort["n"] if cohort else 0,
-        cohort_back=listed["back"],
+        cohort_back=listed.get("back", 0),
         campaigns=campaigns,
     )
-
-
-AGREEMENT_COLUMNS = ("total", "on_list", *Outcome.values)
-CAMPAIGN_COLUMNS = ("campaigns", "led", "signed", "delivered", "won")
 
 
 @dataclass
@@ -164,7 +161,9 @@ class NationalRecord:
 
 
 def _agreement_counts(latest: date | None) -> dict:
-    counts = {"total": Count("id"), "on_list": Count("id", filter=Q(last_listed=latest))}
+    counts = {"total": Count("id")}
+    if latest:
+        counts["on_list"] = Count("id", filter=Q(last_listed=latest))
     counts |= {key: Count("id", filter=q) for key, q in outcome_filters(latest).items()}
     return counts
 

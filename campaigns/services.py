@@ -261,10 +261,12 @@ def _record_list(rows: list[ContractRow]) -> None:
     listed_on = rows[0].listed_on if rows else None
     if listed_on is None or any(row.listed_on != listed_on for row in rows):
         return
-    ContractList.objects.update_or_create(
-        listed_on=listed_on,
-        defaults={"name": rows[0].list_name[:200], "agreements": len(rows)},
-        create_defaults={"name": rows[0].list_name[:200], "agreements": len(rows)},
+    # One statement (INSERT ... ON CONFLICT UPDATE): the import stays a fixed handful of queries.
+    ContractList.objects.bulk_create(
+        [ContractList(listed_on=listed_on, name=rows[0].list_name[:200], agreements=len(rows))],
+        update_conflicts=True,
+        unique_fields=["listed_on"],
+        update_fields=["name", "agreements"],
     )
 
 

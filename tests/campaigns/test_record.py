@@ -291,3 +291,10 @@ def test_the_csv_is_formula_safe(client, cohort_2019):
     body = client.get("/record.csv").content.decode()
     assert "'=HYPERLINK" in body
     assert "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body
+
+
+def test_the_home_and_the_record_with_no_agreement_at_all(client, db):
+    assert client.get("/").status_code == 200
+    record = client.get("/record/").context["record"]
+    assert record.totals.agreements["total"] == 0 and record.list_date is None
+    assert client.get("/record.csv").content.decode().count("\n") == 1
