@@ -36,9 +36,10 @@ migrate: export DEBUG ?= true
 migrate: install
 	$(PY) manage.py migrate --no-input
 
-# Loads the 2019 cohort, then ICE's current list (idempotent: a second run changes nothing; about
-# 10 s the first time under SQLite, 3 s after). The sample petition first: the import renders every
-# new campaign's petition from it. The 2019 file comes first: what is on both is "renewed".
+# Loads the 2019 cohort, then ICE's current list (idempotent: a second run changes nothing; the
+# 2026 list costs a few seconds of CPU under SQLite, the first time as again). The sample petition
+# first: the import renders every new campaign's petition from it. The 2019 file before the 2026
+# list: an agreement on both is "renewed" on the record.
 load: export DEBUG ?= true
 load: install
 	$(PY) manage.py seed_content

@@ -214,7 +214,7 @@ def test_a_state_page_lists_every_agreement_and_what_happened(client, both_lists
     page = _text(client.get("/record/tx/"))
     tx = Contract.objects.filter(agency__state="TX")
     assert f"{tx.count()} agreements since 2019" in page
-    assert "Galveston County Sheriff’s Office Galveston County Jail enforcement" in page
+    assert "Galveston County Sheriff’s Office Galveston County Renewed Jail enforcement" in page
     assert page.count("Renewed") >= sum(_outcome(c) == "renewed" for c in tx)
 
 

@@ -42,6 +42,7 @@ def test_luis_reads_todays_list_and_the_record_of_his_state(
     page.wait_for_url("**/record/tx/")
     assert page.get_by_role("heading", level=1).inner_text() == "Texas: the 287(g) record"
     axe(page, "record of Texas")
+    _shot(page, request, viewport, "state-en")
 
     page.goto(live_server.url + "/es/")
     _shot(page, request, viewport, "home-es")
