@@ -181,8 +181,8 @@ def _count_claim(request) -> None:
 
 @leader_only
 def dashboard(request, campaign, leadership):
-    from petitions.in_person import in_person_context
     from petitions.models import PetitionText, PetitionTextStatus
+    from petitions.views.in_person import in_person_context
 
     count = tally_for(campaign).counted
     goal = settings.SIGNATURE_GOAL

@@ -22,12 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.admin_site import acts_as_staff
 
-from . import lockdown, services
-from .counting import tally_for
-from .forms import PaperBatchForm, TableSignForm, paper_rows_formset
-from .models import PaperBatch, Signature, SigningTable
-from .paper import SHEET_LINES, sheet_pdf
-from .views import _campaign, _kwargs
+from .. import lockdown, services
+from ..counting import tally_for
+from ..forms import PaperBatchForm, TableSignForm, paper_rows_formset
+from ..models import PaperBatch, Signature, SigningTable
+from ..paper import SHEET_LINES, sheet_pdf
+from .signing import _campaign, _kwargs
 
 
 def leader_of_campaign(*, staff_too=False):

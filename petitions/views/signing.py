@@ -19,11 +19,11 @@ from config.admin_site import acts_as_staff
 from config.ratelimit import client_hash, client_key, retry_after
 from config.views import rate_limited, retry_in_words
 
-from . import services
-from .counting import tally_for
-from .delivery import MIN_ZIP_GROUP, delivery_pdf, delivery_summary
-from .forms import DeliveryForm, SignerDetailsForm, SignForm
-from .models import ExportAudit, SiteSettings, Visibility
+from .. import services
+from ..counting import tally_for
+from ..delivery import MIN_ZIP_GROUP, delivery_pdf, delivery_summary
+from ..forms import DeliveryForm, SignerDetailsForm, SignForm
+from ..models import ExportAudit, SiteSettings, Visibility
 
 CONFIRM_RATE = "30/m"
 
@@ -291,7 +291,7 @@ def _expired(request, token):
     """Explain, and offer to sign again (a new link is sent; the pending signature is kept)."""
     from django.core import signing
 
-    from . import tokens
+    from .. import tokens
 
     campaign = None
     try:
