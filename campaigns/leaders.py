@@ -360,7 +360,7 @@ def mark_shared(request, campaign, leadership):
 @leader_only
 def petition_text(request, campaign, leadership):
     from petitions.models import PetitionTextStatus
-    from petitions.services import current_petition, propose_petition_text, text_goes_live_at_once
+    from petitions.texts import current_petition, propose_petition_text, text_goes_live_at_once
 
     current = current_petition(campaign)
     initial = (
@@ -440,7 +440,7 @@ def flyer(request, state, slug):
     language = request.GET.get("lang")
     if language not in dict(settings.LANGUAGES):
         language = translation.get_language() or settings.LANGUAGE_CODE
-    from petitions.services import current_petition
+    from petitions.texts import current_petition
 
     petition = current_petition(campaign)
     key = flyer_key(campaign, petition=petition, language=language)

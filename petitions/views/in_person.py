@@ -22,11 +22,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.admin_site import acts_as_staff
 
-from .. import lockdown, services
+from .. import lockdown
 from ..counting import tally_for
+from ..errors import PetitionError, SigningTableClosed
 from ..forms import PaperBatchForm, TableSignForm, paper_rows_formset
+from ..in_person import (
+    PaperRow,
+    close_signing_table,
+    count_possible_repeat,
+    enter_paper_batch,
+    open_signing_table,
+    remove_possible_repeat,
+    sign_at_table,
+)
 from ..models import PaperBatch, Signature, SigningTable
 from ..paper import SHEET_LINES, sheet_pdf
+from ..texts import current_petition
 from .signing import _campaign, _kwargs
 
 
@@ -109,15 +120,15 @@ def enter_paper(request, campaign):
     )
     if request.method == "POST" and form.is_valid() and rows.is_valid():
         try:
-            batch = services.enter_paper_batch(
+            batch = enter_paper_batch(
                 campaign,
                 user=request.user,
-                rows=[services.PaperRow(**row) for row in rows.rows()],
+                rows=[PaperRow(**row) for row in rows.rows()],
                 attested=form.cleaned_data["attested"],
                 language=form.cleaned_data["language"],
                 photo=form.cleaned_data["photo"],
             )
-        except services.PetitionError as exc:
+        except PetitionError as exc:
             form.add_error(None, exc.message)
         else:
             _report_batch(request, batch)
@@ -153,8 +164,8 @@ def _report_batch(request, batch):
 @leader_of_campaign()
 def open_table(request, campaign):
     try:
-        services.open_signing_table(campaign, user=request.user)
-    except services.PetitionError as exc:
+        open_signing_table(campaign, user=request.user)
+    except PetitionError as exc:
         messages.error(request, exc.message)
         return _dashboard(campaign)
     lockdown.lock(request, _kwargs(campaign))
@@ -186,7 +197,7 @@ def close_table(request, state, slug):
     lockdown.unlock(request)
     table = SigningTable.objects.filter(campaign=campaign, leader=request.user).first()
     if table is not None:
-        table = services.close_signing_table(table)
+        table = close_signing_table(table)
         messages.success(
             request,
             _("The signing table is closed. %(count)s people signed at it.")
@@ -205,7 +216,7 @@ def _table_ended(request, campaign, *, lost_entry=False):
             "keep going."
         ) % {"minutes": settings.SIGNING_TABLE_MINUTES}
     else:
-        message = services.SigningTableClosed.message
+        message = SigningTableClosed.message
     if lost_entry:
         message = "{} {}".format(
             _("The last entry was not saved: ask that person to sign again."), message
@@ -234,19 +245,17 @@ def signing_table(request, campaign):
     form = TableSignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.sign_at_table(
-                campaign, user=request.user, language=_language(), **form.cleaned_data
-            )
-        except services.SigningTableClosed:
+            sign_at_table(campaign, user=request.user, language=_language(), **form.cleaned_data)
+        except SigningTableClosed:
             return _table_ended(request, campaign, lost_entry=True)
-        except services.PetitionError as exc:
+        except PetitionError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Signed. Thank you! Please hand the device back."))
             response = redirect("petitions:signing_table", **_kwargs(campaign))
             response.status_code = 303
             return response
-    petition = services.current_petition(campaign)
+    petition = current_petition(campaign)
     return render(
         request,
         "petitions/signing_table.html",
@@ -270,11 +279,11 @@ def check_repeat(request, campaign, signature_id):
         return _dashboard(campaign)
     try:
         if decision == "count":
-            services.count_possible_repeat(campaign, signature_id, user=request.user)
+            count_possible_repeat(campaign, signature_id, user=request.user)
             messages.success(request, _("Counted as a different person."))
         else:
-            services.remove_possible_repeat(campaign, signature_id, user=request.user)
+            remove_possible_repeat(campaign, signature_id, user=request.user)
             messages.success(request, _("Removed: that person had already signed."))
-    except services.PetitionError as exc:
+    except PetitionError as exc:
         messages.info(request, exc.message)
     return _dashboard(campaign)

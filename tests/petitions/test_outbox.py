@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from petitions.confirmation import confirm_signature
 from petitions.models import Signature
-from petitions.services import confirm_signature, sign_petition
+from petitions.signing import sign_petition
 from petitions.tasks import follow_up_new_signatures
 from petitions.tokens import confirm_token
 from tests.factories import CampaignFactory, SignatureFactory

@@ -7,8 +7,9 @@ from django.core import mail
 
 from campaigns.models import Campaign
 from petitions import tokens
+from petitions.confirmation import confirm_signature
 from petitions.models import MilestoneNotice, Signature
-from petitions.services import confirm_signature, sign_petition
+from petitions.signing import sign_petition
 from tests.factories import CampaignFactory, CountyFactory, LeadershipFactory, SignatureFactory
 from tests.races import race
 
@@ -80,7 +81,7 @@ def test_a_milestone_crossed_by_two_confirmations_at_once_is_announced_once():
 
 
 def _confirm_with(token, name):
-    from petitions.services import SignerDetails
+    from petitions.confirmation import SignerDetails
 
     details = SignerDetails(name=name, zip_code="77550", visibility="counted")
     return confirm_signature(token, details=details)
