@@ -194,28 +194,27 @@ def propose_petition_text(campaign: Campaign, *, texts: dict[str, str], user) ->
     )
 
 
+def _review_text(text: PetitionText, *, status: str, user) -> bool:
+    """Move a proposed version (locked) to `status`; whether it moved (only a proposal does)."""
+    text = PetitionText.objects.select_for_update().get(pk=text.pk)
+    if text.status != PetitionTextStatus.PROPOSED:
+        return False
+    text.status = status
+    text.reviewed_by = user
+    text.reviewed_at = timezone.now()
+    text.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return True
+
+
 @transaction.atomic
 def approve_petition_text(text: PetitionText, *, user) -> bool:
     """Staff approve a proposed version: it becomes the text new signers sign."""
     if not acts_as_staff(user):
         return False
-    text = PetitionText.objects.select_for_update().get(pk=text.pk)
-    if text.status != PetitionTextStatus.PROPOSED:
-        return False
-    text.status = PetitionTextStatus.APPROVED
-    text.reviewed_by = user
-    text.reviewed_at = timezone.now()
-    text.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    return True
+    return _review_text(text, status=PetitionTextStatus.APPROVED, user=user)
 
 
 @transaction.atomic
 def reject_petition_text(text: PetitionText, *, user) -> bool:
-    text = PetitionText.objects.select_for_update().get(pk=text.pk)
-    if text.status != PetitionTextStatus.PROPOSED:
-        return False
-    text.status = PetitionTextStatus.REJECTED
-    text.reviewed_by = user
-    text.reviewed_at = timezone.now()
-    text.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    return True
+    """Staff reject a proposed version: the campaign keeps the text it shows."""
+    return _review_text(text, status=PetitionTextStatus.REJECTED, user=user)

@@ -302,21 +302,29 @@ def _expired(request, token):
     return render(request, "petitions/link_expired.html", {"campaign": campaign}, status=410)
 
 
+def _link_page(request, token, *, purpose, act, template):
+    """The page behind a withdraw or unsubscribe link: GET shows its button, POST does `act`."""
+    try:
+        signature = signature_from_link(token, purpose=purpose)
+    except LinkInvalid as exc:
+        return _link_problem(request, exc, status=404)
+    done = request.method == "POST"
+    if done:
+        signature = act(token)
+    return render(
+        request, template, {"signature": signature, "campaign": signature.campaign, "done": done}
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request, token):
-    try:
-        signature = signature_from_link(token, purpose="withdraw")
-    except LinkInvalid as exc:
-        return _link_problem(request, exc, status=404)
-    done = False
-    if request.method == "POST":
-        signature = withdraw_signature(token)
-        done = True
-    return render(
+    return _link_page(
         request,
-        "petitions/withdraw.html",
-        {"signature": signature, "campaign": signature.campaign, "done": done},
+        token,
+        purpose="withdraw",
+        act=withdraw_signature,
+        template="petitions/withdraw.html",
     )
 
 
@@ -326,18 +334,12 @@ def withdraw(request, token):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
-    try:
-        signature = signature_from_link(token, purpose="unsubscribe")
-    except LinkInvalid as exc:
-        return _link_problem(request, exc, status=404)
-    done = False
-    if request.method == "POST":
-        signature = confirmation.unsubscribe(token)
-        done = True
-    return render(
+    return _link_page(
         request,
-        "petitions/unsubscribe.html",
-        {"signature": signature, "campaign": signature.campaign, "done": done},
+        token,
+        purpose="unsubscribe",
+        act=confirmation.unsubscribe,
+        template="petitions/unsubscribe.html",
     )
 
 
