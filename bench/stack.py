@@ -190,7 +190,7 @@ def wait_until_up(port: int, proc: subprocess.Popen, timeout: float = 60, path="
         except OSError:
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"server on port {port} did not answer /healthz within {timeout:.0f} s")
+    raise RuntimeError(f"server on port {port} did not answer {path} within {timeout:.0f} s")
 
 
 def start_gunicorn(
@@ -239,8 +239,14 @@ def start_nginx(procs: Processes, tmp: Path, listen: int, upstreams: list[int]):
 
 def start_static_nginx(procs: Processes, tmp: Path, listen: int, page: bytes):
     """nginx serving `page` as a static file at /page.html (and /healthz): the physical bound."""
-    (tmp / "www").mkdir(parents=True, exist_ok=True)
-    (tmp / "www" / "page.html").write_bytes(page)
+    www = tmp / "www"
+    www.mkdir(parents=True, exist_ok=True)
+    (www / "page.html").write_bytes(page)
+    # Started by root, nginx's workers run as an unprivileged user: they may cross the bench's
+    # private temp dirs to the page (no listing of them) and read it.
+    (www / "page.html").chmod(0o644)
+    for folder in (tmp.parent, tmp, www):
+        folder.chmod(folder.stat().st_mode | 0o011)
     text = NGINX_STATIC_TEMPLATE.read_text().replace("@TMP@", str(tmp))
     conf = tmp / "nginx.conf"
     conf.write_text(text.replace("@LISTEN@", f"{HOST}:{listen}"))
