@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.geography import zip_is_known
+from config.forms import fields_helper
 
 from .models import PHOTO_EXTENSIONS, Visibility
 
@@ -214,6 +215,10 @@ class DeliveryForm(forms.Form):
         help_text=_("A JPEG or PNG of at most 5 MB. Staff see it; it is never public."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "class": "form-control"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_helper()
 
     def clean_delivered_on(self):
         day = self.cleaned_data["delivered_on"]
