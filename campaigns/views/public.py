@@ -6,12 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .caching import public_page
-from .map import render_us_map
-from .models import Campaign, CampaignStatus, Contract, ContractModel
-from .search import search_campaigns
-from .states import STATE_NAMES, state_name
-from .text import fold
+from ..caching import public_page
+from ..map import render_us_map
+from ..models import Campaign, CampaignStatus, Contract, ContractModel
+from ..search import search_campaigns
+from ..states import STATE_NAMES, state_name
+from ..text import fold
 
 
 @public_page

@@ -28,11 +28,11 @@ from config.ratelimit import client_key, retry_after
 from config.views import rate_limited
 from petitions.counting import tally_for
 
-from . import services
-from .forms import CommitmentForm, DeliveryPlanForm, PetitionTextForm
-from .models import Campaign, CampaignStatus, TrainingCompletion, TrainingStep
-from .progress import checklist, next_milestone, signatures_by_channel
-from .tools import SHARE_SIZES, flyer_key, flyer_pdf, share_image, share_image_key, toolkit
+from .. import services
+from ..forms import CommitmentForm, DeliveryPlanForm, PetitionTextForm
+from ..models import Campaign, CampaignStatus, TrainingCompletion, TrainingStep
+from ..progress import checklist, next_milestone, signatures_by_channel
+from ..tools import SHARE_SIZES, flyer_key, flyer_pdf, share_image, share_image_key, toolkit
 
 CLAIM_RATE = "10/m"
 CLAIMS_TODAY = "campaigns.claims_per_address"
