@@ -1,6 +1,5 @@
 """Counties, agencies, their 287(g) contracts, and the county campaigns with their leaders."""
 
-import functools
 from datetime import date
 
 from django.conf import settings
@@ -178,24 +177,6 @@ class CampaignStatus(models.TextChoices):
 
 
 class CampaignQuerySet(models.QuerySet):
-    def with_current_petition(self):
-        """Each campaign with `current_petition_id` in the same query (for signing at a surge)."""
-        from petitions.models import PetitionText
-
-        current = PetitionText.objects.filter(campaign=models.OuterRef("pk")).current_first()
-        return self.annotate(current_petition_id=models.Subquery(current.values("pk")[:1]))
-
-    def for_signing(self, state: str, slug: str):
-        """The campaign at this address with `current_petition_id`, or None: what
-        with_current_petition() fetches, as one prepared statement for the signing POST.
-
-        Its SQL is compiled once per process. At a surge the ORM spent three times longer
-        building this query than PostgreSQL spent running it.
-        """
-        sql, params = _signing_query()
-        values = [{"{state}": state, "{slug}": slug}.get(p, p) for p in params]
-        return next(iter(self.raw(sql, values)), None)
-
     def public(self):
         return self.filter(merged_into__isnull=True).exclude(status=CampaignStatus.CLOSED)
 
@@ -441,10 +422,3 @@ class TrainingCompletion(models.Model):
 
     def __str__(self):
         return f"{self.leadership} – {self.step}"
-
-
-@functools.cache
-def _signing_query() -> tuple[str, tuple]:
-    """CampaignQuerySet.for_signing's SQL, with "{state}" and "{slug}" where the values go."""
-    campaigns = Campaign.objects.with_current_petition().filter(state="{state}", slug="{slug}")
-    return campaigns.order_by().query.sql_with_params()

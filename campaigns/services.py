@@ -3,7 +3,6 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from config.outbox import enqueue_with_transaction
 
 from .geography import county_names, resolve_county
 from .importing import (
@@ -35,6 +36,8 @@ from .models import (
     TrainingCompletion,
     TrainingStep,
 )
+from .signals import campaigns_set_up
+from .tasks import notify_leader_of_reopening, notify_staff_of_claim, remind_leader_of_training
 
 
 class ImportRejected(Exception):
@@ -224,8 +227,6 @@ def ensure_campaigns() -> int:
 
     Safe to run again: it only adds what is missing. Returns how many campaigns it created.
     """
-    from petitions.services import ensure_petition_texts
-
     taken = set(Campaign.objects.values_list("state", "slug"))
     have_county = set(
         Campaign.objects.filter(county__isnull=False).values_list("county_id", flat=True)
@@ -273,7 +274,8 @@ def ensure_campaigns() -> int:
         if campaign is not None:
             targets += _head_targets(campaign, [agency], existing[campaign.pk])
     Target.objects.bulk_create(targets)
-    ensure_petition_texts()
+    # Petitions gives each new campaign its text, in this transaction (a dry run rolls it back).
+    campaigns_set_up.send(sender=Campaign)
     return len(new)
 
 
@@ -316,13 +318,11 @@ def set_up_campaign(campaign: Campaign) -> list[Target]:
     Targets staff entered themselves count; the petition is rendered after commit, once every
     target is saved, so that it names them.
     """
-    from petitions.services import ensure_petition_texts
-
     existing = list(campaign.targets.values_list("role", "office"))
     targets = Target.objects.bulk_create(
         _head_targets(campaign, agencies_to_address(campaign), existing)
     )
-    transaction.on_commit(ensure_petition_texts)
+    transaction.on_commit(lambda: campaigns_set_up.send(sender=Campaign))
     return targets
 
 
@@ -362,8 +362,6 @@ def claim_campaign(
     The campaign row is locked so claims queue up and each sees the last one's result; the partial
     unique index `one_active_leader_per_campaign` is the final guard should anything slip past.
     """
-    from .tasks import notify_staff_of_claim
-
     try:
         with transaction.atomic():
             locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -380,9 +378,7 @@ def claim_campaign(
             )
             locked.status = CampaignStatus.LED
             locked.save(update_fields=["status"])
-            transaction.on_commit(
-                partial(notify_staff_of_claim.enqueue, leadership_id=leadership.pk)
-            )
+            enqueue_with_transaction(notify_staff_of_claim, leadership_id=leadership.pk)
             if language and language != user.language:
                 # Their campaign's emails come in the language they took it on in.
                 user.language = language
@@ -427,8 +423,6 @@ def release_leader(campaign: Campaign, *, by, leader=None) -> Leadership:
 
 def reassign_leader(campaign: Campaign, *, to_user, public_name: str, by) -> Leadership:
     """Staff hand the campaign to another person; the old leadership ends as reassigned."""
-    from .tasks import notify_staff_of_claim
-
     try:
         with transaction.atomic():
             locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -446,9 +440,7 @@ def reassign_leader(campaign: Campaign, *, to_user, public_name: str, by) -> Lea
             if locked.status == CampaignStatus.OPEN:
                 locked.status = CampaignStatus.LED
                 locked.save(update_fields=["status"])
-            transaction.on_commit(
-                partial(notify_staff_of_claim.enqueue, leadership_id=leadership.pk)
-            )
+            enqueue_with_transaction(notify_staff_of_claim, leadership_id=leadership.pk)
     except IntegrityError as exc:
         raise CampaignTaken from exc
     campaign.status = locked.status
@@ -500,8 +492,6 @@ def reopen_stale_claims(*, now: datetime | None = None, dry_run: bool = False) -
     full deadline, and never sooner than half the deadline after the reminder, so nobody loses a
     county without warning even if this job did not run for a while. Safe to run any number of times.
     """
-    from .tasks import notify_leader_of_reopening, remind_leader_of_training
-
     now = now or timezone.now()
     deadline = settings.CLAIM_TRAINING_DEADLINE
     half = deadline / 2
@@ -522,9 +512,7 @@ def reopen_stale_claims(*, now: datetime | None = None, dry_run: bool = False) -
                 continue
             _end_leadership(leadership, reason=LeadershipEnd.TRAINING_EXPIRED, now=now)
             _reopen_if_led(campaign)
-            transaction.on_commit(
-                partial(notify_leader_of_reopening.enqueue, leadership_id=leadership_id)
-            )
+            enqueue_with_transaction(notify_leader_of_reopening, leadership_id=leadership_id)
         report.reopened.append(leadership_id)
 
     due = untrained.filter(claimed_at__lte=now - half, reminded_at__isnull=True)
@@ -535,9 +523,7 @@ def reopen_stale_claims(*, now: datetime | None = None, dry_run: bool = False) -
         with transaction.atomic():
             if not due.filter(pk=leadership_id).update(reminded_at=now):
                 continue
-            transaction.on_commit(
-                partial(remind_leader_of_training.enqueue, leadership_id=leadership_id)
-            )
+            enqueue_with_transaction(remind_leader_of_training, leadership_id=leadership_id)
         report.reminded.append(leadership_id)
     return report
 

@@ -79,12 +79,3 @@ def notify_leader_of_reopening(leadership_id: int, attempt: int = 1) -> None:
         notify_leader_of_reopening,
         attempt,
     )
-
-
-@task
-def remind_leaders() -> dict:
-    """The scheduled run of `manage.py remind_leaders`."""
-    from .services import reopen_stale_claims
-
-    report = reopen_stale_claims()
-    return {"reminded": len(report.reminded), "reopened": len(report.reopened)}

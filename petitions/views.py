@@ -24,6 +24,7 @@ from .counting import tally_for
 from .delivery import MIN_ZIP_GROUP, delivery_pdf, delivery_summary
 from .forms import DeliveryForm, SignerDetailsForm, SignForm
 from .models import ExportAudit, SiteSettings, Visibility
+from .reads import campaign_for_signing
 
 CONFIRM_RATE = "30/m"
 
@@ -34,7 +35,7 @@ def _campaign(state: str, slug: str) -> Campaign:
 
 
 def _campaign_for_signing(state: str, slug: str) -> Campaign:
-    campaign = Campaign.objects.for_signing(state.upper(), slug)
+    campaign = campaign_for_signing(state.upper(), slug)
     if campaign is None:
         raise Http404
     return campaign

@@ -27,11 +27,15 @@ from config.admin_site import acts_as_staff
 from config.ratelimit import client_key, retry_after
 from config.views import rate_limited
 from petitions.counting import tally_for
+from petitions.in_person import in_person_context
+from petitions.models import PetitionText, PetitionTextStatus
+from petitions.reads import signatures_by_channel, signed_through_a_link
+from petitions.services import current_petition, propose_petition_text, text_goes_live_at_once
 
 from .. import services
 from ..forms import CommitmentForm, DeliveryPlanForm, PetitionTextForm
 from ..models import Campaign, CampaignStatus, TrainingCompletion, TrainingStep
-from ..progress import checklist, next_milestone, signatures_by_channel
+from ..progress import checklist, next_milestone
 from ..tools import SHARE_SIZES, flyer_key, flyer_pdf, share_image, share_image_key, toolkit
 
 CLAIM_RATE = "10/m"
@@ -181,12 +185,10 @@ def _count_claim(request) -> None:
 
 @leader_only
 def dashboard(request, campaign, leadership):
-    from petitions.in_person import in_person_context
-    from petitions.models import PetitionText, PetitionTextStatus
-
     count = tally_for(campaign).counted
     goal = settings.SIGNATURE_GOAL
-    items = checklist(campaign, leadership, count)
+    shared = bool(leadership and leadership.shared_at) or signed_through_a_link(campaign)
+    items = checklist(campaign, leadership, count, shared=shared)
     steps_total = TrainingStep.objects.count()
     steps_done = (
         TrainingCompletion.objects.filter(leadership=leadership).count() if leadership else 0
@@ -359,9 +361,6 @@ def mark_shared(request, campaign, leadership):
 
 @leader_only
 def petition_text(request, campaign, leadership):
-    from petitions.models import PetitionTextStatus
-    from petitions.services import current_petition, propose_petition_text, text_goes_live_at_once
-
     current = current_petition(campaign)
     initial = (
         {f: getattr(current, f) for f in ("title_en", "body_en", "title_es", "body_es")}
@@ -440,8 +439,6 @@ def flyer(request, state, slug):
     language = request.GET.get("lang")
     if language not in dict(settings.LANGUAGES):
         language = translation.get_language() or settings.LANGUAGE_CODE
-    from petitions.services import current_petition
-
     petition = current_petition(campaign)
     key = flyer_key(campaign, petition=petition, language=language)
     response = _share_file(

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from petitions.views import campaign_page_context
+
 from ..caching import public_page
 from ..map import render_us_map
 from ..models import Campaign, CampaignStatus, Contract, ContractModel
@@ -101,8 +103,6 @@ def campaign_detail(request, state, slug):
         return _moved(request, campaign.merged_into)
     if state != state.lower():
         return _moved(request, campaign)
-    from petitions.views import campaign_page_context
-
     context = {
         "campaign": campaign,
         "contracts": list(campaign.contracts()),
