@@ -176,6 +176,27 @@ class CampaignStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# The groups of statuses the rules speak of, named once (set after the class: an Enum would make
+# them members). Only campaigns.services moves a campaign from one status to another.
+# A leader's term counts against their limit while the campaign is led or delivered.
+CampaignStatus.LEADING = frozenset({CampaignStatus.LED, CampaignStatus.DELIVERED})
+# Signing has ended and signers' details may be purged once the outcome is old enough.
+CampaignStatus.ENDED = frozenset({CampaignStatus.WON, CampaignStatus.LOST, CampaignStatus.CLOSED})
+# The petition went to the sheriff (the checklist's last step is done).
+CampaignStatus.DELIVERED_OR_ENDED = frozenset(
+    {CampaignStatus.DELIVERED, CampaignStatus.WON, CampaignStatus.LOST}
+)
+# Before the delivery: a delivery recorded now moves the campaign to DELIVERED.
+CampaignStatus.BEFORE_DELIVERY = frozenset({CampaignStatus.OPEN, CampaignStatus.LED})
+# What staff may record as the outcome, in the order the form offers them.
+CampaignStatus.OUTCOMES = (
+    CampaignStatus.DELIVERED,
+    CampaignStatus.WON,
+    CampaignStatus.LOST,
+    CampaignStatus.CLOSED,
+)
+
+
 class CampaignQuerySet(models.QuerySet):
     def public(self):
         return self.filter(merged_into__isnull=True).exclude(status=CampaignStatus.CLOSED)
@@ -251,13 +272,22 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=CampaignStatus.values), name="campaign_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(status=CampaignStatus.CLOSED),
+                name="campaign_merged_is_closed",
+            ),
         ]
 
     def __str__(self):
         return f"{self.name}, {self.state}"
 
     def get_absolute_url(self):
-        return reverse("campaigns:detail", kwargs={"state": self.state.lower(), "slug": self.slug})
+        return reverse("campaigns:detail", kwargs=self.url_kwargs)
+
+    @property
+    def url_kwargs(self) -> dict:
+        """The campaign's part of every campaign page's URL (/campaigns/<state>/<slug>/...)."""
+        return {"state": self.state.lower(), "slug": self.slug}
 
     @property
     def state_name(self) -> str:
@@ -280,7 +310,7 @@ class Campaign(models.Model):
 
     @property
     def is_outcome(self) -> bool:
-        return self.status in {CampaignStatus.WON, CampaignStatus.LOST, CampaignStatus.CLOSED}
+        return self.status in CampaignStatus.ENDED
 
     def accepts_leader(self) -> bool:
         return self.status == CampaignStatus.OPEN and self.merged_into_id is None

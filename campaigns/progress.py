@@ -36,15 +36,7 @@ def checklist(
     campaign: Campaign, leadership: Leadership | None, count: int, *, shared: bool
 ) -> list[ChecklistItem]:
     """The leader's checklist; `shared`: the leader said so, or a link brought a signature."""
-    delivered = (
-        campaign.status
-        in (
-            CampaignStatus.DELIVERED,
-            CampaignStatus.WON,
-            CampaignStatus.LOST,
-        )
-        or campaign.deliveries.exists()
-    )
+    delivered = campaign.status in CampaignStatus.DELIVERED_OR_ENDED or campaign.deliveries.exists()
     items = [
         ChecklistItem(
             "training",

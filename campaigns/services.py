@@ -330,13 +330,13 @@ def set_up_campaign(campaign: Campaign) -> list[Target]:
 # and perhaps starts another; rows are never deleted, so they are the record of who led, when, and
 # who made the change.
 
-LEADING_STATUSES = (CampaignStatus.LED, CampaignStatus.DELIVERED)
-
 
 def _check_leader_limit(user) -> None:
     # Locking the person serializes their own simultaneous claims on different counties.
     locked = get_user_model().objects.select_for_update().get(pk=user.pk)
-    leading = Leadership.objects.active().filter(user=locked, campaign__status__in=LEADING_STATUSES)
+    leading = Leadership.objects.active().filter(
+        user=locked, campaign__status__in=CampaignStatus.LEADING
+    )
     if leading.count() >= locked.max_campaigns:
         raise LeaderLimitReached
 
@@ -528,22 +528,24 @@ def reopen_stale_claims(*, now: datetime | None = None, dry_run: bool = False) -
     return report
 
 
-OUTCOME_STATUSES = (
-    CampaignStatus.DELIVERED,
-    CampaignStatus.WON,
-    CampaignStatus.LOST,
-    CampaignStatus.CLOSED,
-)
-
-
 @transaction.atomic
 def record_outcome(
     campaign: Campaign, *, status: str, outcome_date: date | None, note: str, by
 ) -> Campaign:
-    """Staff say what happened (delivered, contract ended, renewed, closed); the page shows it."""
-    if status not in OUTCOME_STATUSES:
+    """Staff say what happened (delivered, contract ended, renewed, closed); the page shows it.
+
+    A closed or merged campaign has no outcome left to record, and a decided one (won, lost) is
+    not delivered again. Closing ends the leadership, as retiring does.
+    """
+    if status not in CampaignStatus.OUTCOMES:
         raise CampaignChangeRefused(_("Choose delivered, won, lost or closed."))
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.merged_into_id or locked.status == CampaignStatus.CLOSED:
+        raise CampaignChangeRefused(_("This campaign is closed."))
+    if status == CampaignStatus.DELIVERED and locked.status in CampaignStatus.ENDED:
+        raise CampaignChangeRefused(_("This campaign's outcome is already decided."))
+    if status == CampaignStatus.CLOSED:
+        _release_active_leader(locked, by=by)
     locked.status = status
     # The date also starts the clock for purging signers' details: never leave it empty.
     locked.outcome_date = outcome_date or timezone.localdate()
@@ -552,13 +554,31 @@ def record_outcome(
     return locked
 
 
+def mark_delivered(campaign: Campaign) -> bool:
+    """The petition was handed over: a campaign before delivery becomes delivered (True).
+
+    Called by petitions' record_delivery inside its transaction, with the campaign row locked.
+    """
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status not in CampaignStatus.BEFORE_DELIVERY:
+        return False
+    locked.status = CampaignStatus.DELIVERED
+    locked.save(update_fields=["status"])
+    campaign.status = locked.status
+    return True
+
+
+def _release_active_leader(locked: Campaign, *, by) -> None:
+    leadership = locked.leaderships.active().first()
+    if leadership is not None:
+        _end_leadership(leadership, reason=LeadershipEnd.RELEASED, by=by)
+
+
 @transaction.atomic
 def retire_campaign(campaign: Campaign, *, by, note: str = "") -> Campaign:
     """Close a campaign for good (a contract that never applied, a duplicate); its leader is freed."""
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    leadership = locked.leaderships.active().first()
-    if leadership is not None:
-        _end_leadership(leadership, reason=LeadershipEnd.RELEASED, by=by)
+    _release_active_leader(locked, by=by)
     locked.status = CampaignStatus.CLOSED
     if note:
         locked.outcome_note = note

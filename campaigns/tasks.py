@@ -28,7 +28,7 @@ def _send(template: str, leadership: Leadership, to: list[str], task_obj, attemp
 
 def _campaign_urls(leadership: Leadership) -> dict:
     campaign = leadership.campaign
-    kwargs = {"state": campaign.state.lower(), "slug": campaign.slug}
+    kwargs = campaign.url_kwargs
     return {
         "campaign_url": settings.SITE_URL + campaign.get_absolute_url(),
         "dashboard_url": settings.SITE_URL + reverse("campaigns:dashboard", kwargs=kwargs),

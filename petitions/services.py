@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.geography import county_for_zip
 from campaigns.models import Campaign, CampaignStatus, TargetRole
+from campaigns.services import mark_delivered
 from campaigns.states import state_name
 from config.admin_site import acts_as_staff
 from config.outbox import enqueue_once_per_window
@@ -103,8 +104,6 @@ LinkExpired = tokens.LinkExpired
 LinkInvalid = tokens.LinkInvalid
 
 # Campaigns that ended (or were folded into another) take no new signatures.
-CLOSED_STATUSES = {CampaignStatus.WON, CampaignStatus.LOST, CampaignStatus.CLOSED}
-PURGEABLE_STATUSES = CLOSED_STATUSES
 
 
 class _Blank(dict):
@@ -325,7 +324,7 @@ def _county_resident(campaign: Campaign, zip_code: str) -> bool:
 def signing_closed_reason(campaign: Campaign, site: SiteSettings | None = None):
     """Why this campaign takes no signatures now, or None when it does."""
     site = site or SiteSettings.load()
-    if campaign.merged_into_id or campaign.status in CLOSED_STATUSES:
+    if campaign.merged_into_id or campaign.status in CampaignStatus.ENDED:
         return _("This campaign has ended, so it no longer takes signatures.")
     if site.signing_paused or campaign.signing_paused:
         return _(
@@ -976,9 +975,7 @@ def record_delivery(campaign: Campaign, *, user, delivered_on, received_by, note
         if photo:
             delivery.photo = photo
         delivery.save()
-        if campaign.status in (CampaignStatus.OPEN, CampaignStatus.LED):
-            campaign.status = CampaignStatus.DELIVERED
-            campaign.save(update_fields=["status"])
+        mark_delivered(campaign)
     return delivery
 
 
@@ -1008,7 +1005,7 @@ def purge_signatures(*, days: int, dry_run: bool = False, now=None) -> PurgeRepo
         .order_by("-delivered_on")
         .values("delivered_on")[:1]
     )
-    ended = Q(campaign__status__in=PURGEABLE_STATUSES, campaign__outcome_date__lt=cutoff)
+    ended = Q(campaign__status__in=CampaignStatus.ENDED, campaign__outcome_date__lt=cutoff)
     delivered = Q(
         campaign__status=CampaignStatus.DELIVERED,
         delivered_through__lt=cutoff,
@@ -1033,7 +1030,7 @@ def purge_signatures(*, days: int, dry_run: bool = False, now=None) -> PurgeRepo
             email_key="", **person
         )
         # Sheets typed in up to the delivery went with it; later ones wait for the next.
-        sheets = Q(campaign__in=[c for c in campaigns if c.status in PURGEABLE_STATUSES])
+        sheets = Q(campaign__in=[c for c in campaigns if c.status in CampaignStatus.ENDED])
         for campaign_id, through in (
             delivered_rows.values_list("campaign_id", "delivered_through").distinct().order_by()
         ):

@@ -191,7 +191,7 @@ def send_milestone(campaign_id: int, threshold: int, attempt: int = 1) -> bool:
     if leadership is None:
         return False
     language = leadership.user.language or settings.LANGUAGE_CODE
-    kwargs = {"state": campaign.state.lower(), "slug": campaign.slug}
+    kwargs = campaign.url_kwargs
     with translation.override(language):  # links in the leader's language too (/es/…)
         context = {
             "campaign": campaign,

@@ -16,6 +16,7 @@ from django_ratelimit.core import is_ratelimited
 from campaigns.caching import public_page
 from campaigns.models import Campaign
 from config.admin_site import acts_as_staff
+from config.language import requested_language
 from config.ratelimit import client_hash, client_key, retry_after
 from config.views import rate_limited, retry_in_words
 
@@ -395,9 +396,7 @@ def delivery_pdf_view(request, state, slug):
     summary = delivery_summary(campaign)
     if not summary.tally.reached_goal:
         raise Http404
-    language = request.GET.get("lang")
-    if language not in dict(settings.LANGUAGES):
-        language = get_language() or settings.LANGUAGE_CODE
+    language = requested_language(request)
     response = HttpResponse(
         delivery_pdf(summary, language=language), content_type="application/pdf"
     )

@@ -24,6 +24,7 @@ from django_ratelimit.core import get_usage, is_ratelimited
 
 from accounts.adapter import site_language
 from config.admin_site import acts_as_staff
+from config.language import requested_language
 from config.ratelimit import client_key, retry_after
 from config.views import rate_limited
 from petitions.counting import tally_for
@@ -60,12 +61,8 @@ def _campaign(state: str, slug: str) -> Campaign:
     )
 
 
-def _kwargs(campaign: Campaign) -> dict:
-    return {"state": campaign.state.lower(), "slug": campaign.slug}
-
-
 def _dashboard(campaign: Campaign):
-    return redirect("campaigns:dashboard", **_kwargs(campaign))
+    return redirect("campaigns:dashboard", **campaign.url_kwargs)
 
 
 def leader_only(view):
@@ -303,9 +300,9 @@ def training_step(request, campaign, leadership, step_slug):
         next_open = next((s for s in steps[index + 1 :] + steps[:index] if not s.done), None)
         if next_open is not None:
             return redirect(
-                "campaigns:training_step", step_slug=next_open.slug, **_kwargs(campaign)
+                "campaigns:training_step", step_slug=next_open.slug, **campaign.url_kwargs
             )
-        return redirect("campaigns:training", **_kwargs(campaign))
+        return redirect("campaigns:training", **campaign.url_kwargs)
     return render(
         request,
         "campaigns/leader/training_step.html",
@@ -322,7 +319,7 @@ def training_step(request, campaign, leadership, step_slug):
 
 @leader_only
 def tools(request, campaign, leadership):
-    kwargs = _kwargs(campaign)
+    kwargs = campaign.url_kwargs
     context = {
         "campaign": campaign,
         "leadership": leadership,
@@ -436,9 +433,7 @@ def share_image_view(request, state, slug, size):
 @require_GET
 def flyer(request, state, slug):
     campaign = _campaign(state, slug)
-    language = request.GET.get("lang")
-    if language not in dict(settings.LANGUAGES):
-        language = translation.get_language() or settings.LANGUAGE_CODE
+    language = requested_language(request)
     petition = current_petition(campaign)
     key = flyer_key(campaign, petition=petition, language=language)
     response = _share_file(
