@@ -102,14 +102,6 @@ class ContractStatus(models.TextChoices):
 IN_FORCE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.RENEWED)
 
 
-class ContractQuerySet(models.QuerySet):
-    def expiring_on(self, day: date):
-        return self.filter(expires=day)
-
-    def in_force(self):
-        return self.filter(status__in=IN_FORCE_STATUSES)
-
-
 class Contract(models.Model):
     """One 287(g) memorandum of agreement between ICE and an agency."""
 
@@ -126,8 +118,6 @@ class Contract(models.Model):
     source = models.TextField(_("source"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ContractQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("287(g) contract")
@@ -341,10 +331,6 @@ class Target(models.Model):
     def __str__(self):
         return self.name or self.office or self.get_role_display()
 
-    @property
-    def salutation(self) -> str:
-        return self.name or self.office
-
 
 class LeadershipEnd(models.TextChoices):
     STEPPED_DOWN = "stepped_down", _("Stepped down")
@@ -417,6 +403,16 @@ class Leadership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_at is None
+
+    @property
+    def training_deadline(self):
+        """When the campaign reopens unless the training is finished (services.reopen_stale_claims):
+        CLAIM_TRAINING_DEADLINE after the claim, and never sooner than half of it after the reminder.
+        """
+        deadline = self.claimed_at + settings.CLAIM_TRAINING_DEADLINE
+        if self.reminded_at:
+            deadline = max(deadline, self.reminded_at + settings.CLAIM_TRAINING_DEADLINE / 2)
+        return deadline
 
 
 class TrainingStep(models.Model):

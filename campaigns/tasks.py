@@ -58,14 +58,13 @@ def remind_leader_of_training(leadership_id: int, attempt: int = 1) -> None:
     leadership = Leadership.objects.select_related("campaign", "user").get(pk=leadership_id)
     if not leadership.is_active or leadership.training_completed_at:
         return
-    deadline = leadership.claimed_at + settings.CLAIM_TRAINING_DEADLINE
     _send(
         "campaigns/leader/email/training_reminder",
         leadership,
         [leadership.user.email],
         remind_leader_of_training,
         attempt,
-        deadline=deadline,
+        deadline=leadership.training_deadline,
     )
 
 

@@ -209,7 +209,7 @@ def dashboard(request, campaign, leadership):
             campaign=campaign, status=PetitionTextStatus.PROPOSED
         ).count(),
         "deadline": (
-            leadership.claimed_at + settings.CLAIM_TRAINING_DEADLINE
+            leadership.training_deadline
             if leadership and not leadership.training_completed_at
             else None
         ),
