@@ -354,6 +354,16 @@ def _reopen_if_led(campaign: Campaign) -> None:
         campaign.save(update_fields=["status"])
 
 
+def claim_refusal(campaign: Campaign) -> LeaderChangeRefused | None:
+    """Why nobody may claim this campaign now (taken, or not open), or None when it is open.
+
+    claim_campaign raises it under the lock; the claim page reads it to show the refusal first.
+    """
+    if campaign.accepts_leader():
+        return None
+    return CampaignTaken() if campaign.status == CampaignStatus.LED else CampaignNotOpen()
+
+
 def claim_campaign(
     user, campaign: Campaign, *, public_name: str, assigned_by=None, language: str | None = None
 ) -> Leadership:
@@ -365,10 +375,9 @@ def claim_campaign(
     try:
         with transaction.atomic():
             locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-            if not locked.accepts_leader():
-                if locked.status == CampaignStatus.LED:
-                    raise CampaignTaken
-                raise CampaignNotOpen
+            refusal = claim_refusal(locked)
+            if refusal is not None:
+                raise refusal
             _check_leader_limit(user)
             leadership = Leadership.objects.create(
                 campaign=locked,
