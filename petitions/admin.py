@@ -16,9 +16,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.outbox import enqueue_with_transaction
 from config.spreadsheets import neutralize
 
-from . import services
+from . import services, tasks
 from .forms import InvalidationForm, ReasonForm
 from .models import (
     CampaignTally,
@@ -358,13 +359,10 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # The counted number depends on milestone_counts: stored tallies follow at once.
-        from campaigns.models import Campaign
-
-        from .counting import refresh_tallies
-
+        # The counted number depends on milestone_counts: stored tallies follow in a task, queued
+        # with the save (every campaign is too much work for the request).
         if "milestone_counts" in form.changed_data:
-            refresh_tallies(Campaign.objects.all())
+            enqueue_with_transaction(tasks.recount_every_campaign)
 
 
 @admin.register(Invalidation)

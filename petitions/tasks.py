@@ -153,6 +153,14 @@ def send_already_signed(signature_id: int, attempt: int = 1) -> bool:
 
 
 @task
+def recount_every_campaign() -> int:
+    """Refresh every stored tally: staff changed what counts toward the goal. Returns the drift."""
+    from .counting import refresh_tallies
+
+    return len(refresh_tallies(Campaign.objects.all()))
+
+
+@task
 def after_count_change(campaign_id: int) -> list[int]:
     """Refresh the campaign's tally (written only if it changed) and note milestones reached.
 

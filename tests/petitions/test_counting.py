@@ -163,3 +163,29 @@ def test_reaching_the_goal_opens_the_delivery_kit_in_the_email(client, campaign,
     assert "reached the goal" in message.subject
     assert f"http://testserver{campaign.get_absolute_url()}delivery/" in message.body
     assert sorted(MilestoneNotice.objects.values_list("threshold", flat=True)) == [50, 100, 200]
+
+
+def test_changing_what_counts_in_admin_recounts_in_a_task_after_the_save(
+    client, mixed, django_capture_on_commit_callbacks
+):
+    from petitions.counting import refresh_tallies
+    from petitions.models import CampaignTally
+    from tests.hardening.test_monitoring import ADMIN, _submit_admin_form
+
+    refresh_tallies([mixed])
+    assert CampaignTally.objects.get(campaign=mixed).counted == 7
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    site = SiteSettings.load()
+    url = f"{ADMIN}petitions/sitesettings/{site.pk}/change/"
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = _submit_admin_form(
+            client, url, "sitesettings_form", milestone_counts="residents"
+        )
+        assert response.status_code == 302
+        # The request itself recounts nothing: every campaign's count is work for a task.
+        assert CampaignTally.objects.get(campaign=mixed).counted == 7
+    for callback in queued:
+        callback()
+
+    assert CampaignTally.objects.get(campaign=mixed).counted == 4
