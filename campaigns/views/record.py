@@ -8,14 +8,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import formats
 
+from config.caching import public_page
 from config.spreadsheets import neutralize
 from petitions.record import campaign_counts
 
-from . import record
-from .caching import public_page
-from .charts import bar_chart
-from .models import Campaign
-from .states import STATE_NAMES, state_name
+from .. import record
+from ..charts import bar_chart
+from ..models import Campaign
+from ..states import STATE_NAMES, state_name
 
 # States drawn in the chart by state; the table beside it lists every one.
 CHART_STATES = 10

@@ -7,19 +7,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .caching import public_page
-from .map import render_us_map
-from .models import Campaign, CampaignStatus, ContractModel, Jurisdiction
-from .record import home_figures
-from .search import search_campaigns, search_examples
-from .states import STATE_NAMES, state_name
-from .text import fold
+from config.caching import public_page
+from petitions.record import campaign_counts
+from petitions.views.signing import campaign_page_context
+
+from ..map import render_us_map
+from ..models import Campaign, CampaignStatus, ContractModel, Jurisdiction
+from ..record import home_figures
+from ..search import search_campaigns, search_examples
+from ..states import STATE_NAMES, state_name
+from ..text import fold
 
 
 @public_page
 def home(request):
-    from petitions.record import campaign_counts
-
     # Every number from the data: today's ICE list, the campaigns, and the 2019 cohort as history.
     figures = home_figures(campaign_counts())
     context = {"figures": figures, "search_examples": search_examples()}
@@ -97,8 +98,6 @@ def campaign_detail(request, state, slug):
         return _moved(request, campaign.merged_into)
     if state != state.lower():
         return _moved(request, campaign)
-    from petitions.views import campaign_page_context
-
     context = {
         "campaign": campaign,
         "contracts": list(campaign.contracts()),
