@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import in_person, views
+from . import in_person, views, views_events
 
 app_name = "petitions"
 
@@ -21,6 +21,13 @@ urlpatterns = [
     path(CAMPAIGN + "table/open/", in_person.open_table, name="open_table"),
     path(CAMPAIGN + "table/close/", in_person.close_table, name="close_table"),
     path(CAMPAIGN + "repeats/<int:signature_id>/", in_person.check_repeat, name="check_repeat"),
+    # The delivery as an event: the leader's schedule, the public page, the invitation's link.
+    path(CAMPAIGN + "delivery/event/", views_events.schedule_event, name="event_schedule"),
+    path(CAMPAIGN + "delivery/event/cancel/", views_events.cancel_event, name="event_cancel"),
+    path(CAMPAIGN + "event/", views_events.event, name="event"),
+    path(CAMPAIGN + "event/coming/", views_events.event_rsvped, name="event_rsvped"),
+    path("rsvp/<str:token>/", views_events.rsvp_link, name="event_rsvp"),
+    path("rsvp/<str:token>/cancel/", views_events.rsvp_cancel, name="event_rsvp_cancel"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("withdraw/<str:token>/", views.withdraw, name="withdraw"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
