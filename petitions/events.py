@@ -25,7 +25,7 @@ from config.mail import send_or_retry
 from config.outbox import enqueue_with_transaction
 
 from . import tokens
-from .ics import event_ics
+from .ics import calendar_attachment, event_ics
 from .models import DeliveryEvent, DeliveryEventStatus, Rsvp, RsvpSource, Signature, email_key
 from .tasks import _render
 
@@ -422,7 +422,7 @@ def _rsvp_email(rsvp: Rsvp, template: str) -> EmailMessage:
         },
     )
     calendar = event_ics(event, language=language, event_url=context["event_url"])
-    message.attach("delivery.ics", calendar, "text/calendar")
+    message.attach(calendar_attachment(calendar))
     return message
 
 

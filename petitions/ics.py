@@ -5,6 +5,7 @@ cancellation, so a calendar that imported the first file replaces its copy with 
 """
 
 from datetime import UTC, timedelta
+from email.message import MIMEPart
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -82,3 +83,19 @@ def event_ics(event, *, language: str, event_url: str, now=None) -> str:
         "END:VCALENDAR",
     ]
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def calendar_attachment(calendar: str, filename: str = "delivery.ics") -> MIMEPart:
+    """The file as an email attachment, base64 bytes: a text attachment would have its CRLF line
+    ends turned into LF by the mail library, and RFC 5545 asks for CRLF."""
+    method = "CANCEL" if "\r\nMETHOD:CANCEL\r\n" in calendar else "PUBLISH"
+    part = MIMEPart()
+    part.set_content(
+        calendar.encode(),
+        maintype="text",
+        subtype="calendar",
+        disposition="attachment",
+        filename=filename,
+        params={"charset": "utf-8", "method": method},
+    )
+    return part

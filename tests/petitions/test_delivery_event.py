@@ -46,11 +46,12 @@ def _invited(campaign, **kwargs):
 
 
 def _ics(message):
-    (attachment,) = message.attachments
-    assert attachment.mimetype == "text/calendar"
-    assert attachment.filename.endswith(".ics")
-    content = attachment.content
-    return content.decode() if isinstance(content, bytes) else content
+    """The calendar file attached to `message`, as the recipient's mail program reads it."""
+    sent = message.message()
+    (attachment,) = [part for part in sent.walk() if part.get_content_type() == "text/calendar"]
+    assert attachment.get_filename() == "delivery.ics"
+    assert attachment.get_content_disposition() == "attachment"
+    return attachment.get_payload(decode=True).decode()
 
 
 def _field(ics, name):
