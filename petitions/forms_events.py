@@ -55,6 +55,7 @@ class DeliveryEventForm(forms.Form):
     def __init__(self, *args, zone, **kwargs):
         self.zone = zone
         super().__init__(*args, **kwargs)
+        self.fields["time"].help_text = _("Local time (%(zone)s).") % {"zone": zone.key}
 
     @classmethod
     def initial_for(cls, event, zone) -> dict:

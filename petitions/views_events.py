@@ -59,7 +59,6 @@ def schedule_event(request, campaign, leadership):
         "campaign": campaign,
         "event": event,
         "form": form,
-        "zone": zone.key,
         "when": events.when_text(event) if event else "",
         "coming": events.coming(event) if event else [],
     }
