@@ -89,20 +89,18 @@ def local_zone(campaign: Campaign) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(STATE_ZONES.get(campaign.state, settings.TIME_ZONE))
 
 
-# The day written out with its weekday; US Spanish writes "10:30 a. m." (see the glossary).
-WHEN_FORMATS = {"en": ("l, F j, Y", "g:i a"), "es": (r"l j \d\e F \d\e Y", "g:i a")}
+# The day written out with its weekday; the time in the language's TIME_FORMAT (US Spanish
+# "10:30 a. m.", see config/formats).
+DAY_FORMATS = {"en": "l, F j, Y", "es": r"l j \d\e F \d\e Y"}
 
 
 def when_text(event: DeliveryEvent) -> str:
     """'Thursday, December 10, 2026, 10:30 a.m. CST' in the active language and the campaign's
     zone ('jueves 10 de diciembre de 2026, 10:30 a. m. CST')."""
     local = timezone.localtime(event.starts_at, local_zone(event.campaign))
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    day_format, time_format = WHEN_FORMATS.get(language[:2], WHEN_FORMATS["en"])
-    time = formats.date_format(local, time_format)
-    if language.startswith("es"):
-        time = time.replace("a.m.", "a. m.").replace("p.m.", "p. m.")
-    return f"{formats.date_format(local, day_format)}, {time} {local.tzname()}"
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    day = formats.date_format(local, DAY_FORMATS.get(language, DAY_FORMATS["en"]))
+    return f"{day}, {formats.time_format(local, 'TIME_FORMAT')} {local.tzname()}"
 
 
 # Reads.

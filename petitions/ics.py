@@ -10,7 +10,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+from campaigns.places import campaign_place
 
 # No end time is asked of the leader: an hour is what a delivery at the front desk takes.
 DURATION = timedelta(hours=1)
@@ -52,9 +55,8 @@ def event_ics(event, *, language: str, event_url: str, now=None) -> str:
     cancelled = event.status == "cancelled"
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
     with translation.override(language):
-        summary = _("Deliver the petition to end 287(g): %(place)s") % {
-            "place": event.campaign.name
-        }
+        place = capfirst(campaign_place(event.campaign, language, article=False))
+        summary = _("Deliver the petition to end 287(g): %(place)s") % {"place": place}
         notes = [event_url]
         if event.bring:
             notes.append(_("What to bring:") + " " + event.bring)
