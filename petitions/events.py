@@ -21,13 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from campaigns.services import plan_delivery
-from config.mail import send_or_retry
+from config.mail import render_email, send_or_retry
 from config.outbox import enqueue_with_transaction
 
 from . import tokens
 from .ics import calendar_attachment, event_ics
 from .models import DeliveryEvent, DeliveryEventStatus, Rsvp, RsvpSource, Signature, email_key
-from .tasks import _render
 
 # After the event, addresses are kept this long (a late "it moved" reply has nowhere to go).
 RSVP_KEEP_AFTER = timedelta(days=2)
@@ -375,7 +374,7 @@ def send_event_invitation(event_id: int, signature_id: int, attempt: int = 1) ->
             unsubscribe_url=unsubscribe_url,
             show_address=not event.address_private,
         )
-    subject, body = _render("petitions/email/event_invitation", language, context)
+    subject, body = render_email("petitions/email/event_invitation", language, context)
     message = EmailMessage(
         subject,
         body,
@@ -409,7 +408,7 @@ def _rsvp_email(rsvp: Rsvp, template: str) -> EmailMessage:
             "petitions:event_rsvp_cancel", args=[cancel_token(rsvp)]
         )
         context.update(rsvp=rsvp, cancel_url=cancel_url)
-    subject, body = _render(template, language, context)
+    subject, body = render_email(template, language, context)
     message = EmailMessage(
         subject,
         body,

@@ -5,6 +5,8 @@ from datetime import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import fields_helper, honeypot
+
 from .forms import clean_name
 
 # ISO values whatever the language: the browser's date and time pickers send and read these.
@@ -56,6 +58,7 @@ class DeliveryEventForm(forms.Form):
         self.zone = zone
         super().__init__(*args, **kwargs)
         self.fields["time"].help_text = _("Local time (%(zone)s).") % {"zone": zone.key}
+        self.helper = fields_helper()
 
     @classmethod
     def initial_for(cls, event, zone) -> dict:
@@ -101,6 +104,11 @@ class RsvpForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].label = _("Leave this field empty")
+        self.helper = fields_helper("first_name", "email", honeypot("website"))
 
     def clean_first_name(self):
         return clean_name(self.cleaned_data["first_name"])

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from petitions.events import purge_rsvps
-from petitions.services import purge_signatures
+from petitions.retention import purge_signatures
 
 
 class Command(BaseCommand):

@@ -14,23 +14,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaigns.leaders import leader_only
+from campaigns.views.decorators import campaign_at, leader_required
 from config.ratelimit import retry_after
 from config.views import rate_limited
 
-from . import events
-from .forms_events import DeliveryEventForm, RsvpForm
-from .views import _campaign, _kwargs
+from .. import events
+from ..forms_events import DeliveryEventForm, RsvpForm
 
 RSVP_RATE = "10/m"
 
 
 def _event_page(campaign):
-    return redirect("petitions:event_schedule", **_kwargs(campaign))
+    return redirect("petitions:event_schedule", **campaign.url_kwargs)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@leader_only
+@leader_required(staff_too=True)
 def schedule_event(request, campaign, leadership):
     """Schedule the delivery (or change it): invitations go out, RSVPs come back."""
     zone = events.local_zone(campaign)
@@ -68,7 +67,7 @@ def schedule_event(request, campaign, leadership):
 
 
 @require_POST
-@leader_only
+@leader_required(staff_too=True)
 def cancel_event(request, campaign, leadership):
     if events.cancel_delivery(campaign, user=request.user):
         messages.success(request, _("The delivery is cancelled. Everyone coming is told."))
@@ -80,7 +79,7 @@ def cancel_event(request, campaign, leadership):
 def event(request, state, slug):
     """The public page of the delivery: when, where (unless the leader keeps it for RSVPs),
     and a form to say you are coming."""
-    campaign = _campaign(state, slug)
+    campaign = campaign_at(state, slug)
     event = events.current_event(campaign)
     if event is None:
         raise Http404
@@ -91,7 +90,7 @@ def event(request, state, slug):
         if seconds:
             return rate_limited(request, seconds=seconds)
         if form.is_bot:
-            return redirect("petitions:event_rsvped", **_kwargs(campaign))
+            return redirect("petitions:event_rsvped", **campaign.url_kwargs)
         if form.is_valid():
             try:
                 events.rsvp_by_form(
@@ -105,7 +104,7 @@ def event(request, state, slug):
                 status = 409
             else:
                 # The same page whether this address had RSVPed before or not.
-                return redirect("petitions:event_rsvped", **_kwargs(campaign))
+                return redirect("petitions:event_rsvped", **campaign.url_kwargs)
         else:
             status = 400
     context = {
@@ -124,7 +123,7 @@ def event(request, state, slug):
 @require_GET
 def event_rsvped(request, state, slug):
     """'Check your email': the meeting point is never on this page (anyone can type any address)."""
-    campaign = _campaign(state, slug)
+    campaign = campaign_at(state, slug)
     return render(request, "petitions/events/rsvped.html", {"campaign": campaign})
 
 
