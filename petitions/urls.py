@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import in_person, signing
+from .views import events, in_person, signing
 
 app_name = "petitions"
 
@@ -21,6 +21,13 @@ urlpatterns = [
     path(CAMPAIGN + "table/open/", in_person.open_table, name="open_table"),
     path(CAMPAIGN + "table/close/", in_person.close_table, name="close_table"),
     path(CAMPAIGN + "repeats/<int:signature_id>/", in_person.check_repeat, name="check_repeat"),
+    # The delivery as an event: the leader's schedule, the public page, the invitation's link.
+    path(CAMPAIGN + "delivery/event/", events.schedule_event, name="event_schedule"),
+    path(CAMPAIGN + "delivery/event/cancel/", events.cancel_event, name="event_cancel"),
+    path(CAMPAIGN + "event/", events.event, name="event"),
+    path(CAMPAIGN + "event/coming/", events.event_rsvped, name="event_rsvped"),
+    path("rsvp/<str:token>/", events.rsvp_link, name="event_rsvp"),
+    path("rsvp/<str:token>/cancel/", events.rsvp_cancel, name="event_rsvp_cancel"),
     path("confirm/<str:token>/", signing.confirm, name="confirm"),
     path("withdraw/<str:token>/", signing.withdraw, name="withdraw"),
     path("unsubscribe/<str:token>/", signing.unsubscribe, name="unsubscribe"),
