@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from . import signals
 from .geography import county_names, resolve_county
 from .importing import (
     ContractRow,
@@ -485,6 +486,8 @@ def mark_shared(leadership: Leadership) -> None:
 def plan_delivery(leadership: Leadership, *, on: date | None) -> None:
     Leadership.objects.filter(pk=leadership.pk).update(delivery_planned_on=on)
     leadership.delivery_planned_on = on
+    if on is not None:
+        signals.delivery_planned.send(Campaign, campaign=leadership.campaign, planned_on=on)
 
 
 @dataclass
@@ -563,6 +566,7 @@ def record_outcome(
     locked.outcome_date = outcome_date or timezone.localdate()
     locked.outcome_note = note
     locked.save(update_fields=["status", "outcome_date", "outcome_note"])
+    signals.outcome_recorded.send(Campaign, campaign=locked, status=status, note=note)
     return locked
 
 

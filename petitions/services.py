@@ -24,7 +24,7 @@ from campaigns.states import state_name
 from config.admin_site import acts_as_staff
 from config.outbox import enqueue_once_per_window
 
-from . import defaults, tasks, tokens
+from . import defaults, tasks, tokens, updates
 from .counting import forget_tally
 from .models import (
     Delivery,
@@ -979,6 +979,7 @@ def record_delivery(campaign: Campaign, *, user, delivered_on, received_by, note
         if campaign.status in (CampaignStatus.OPEN, CampaignStatus.LED):
             campaign.status = CampaignStatus.DELIVERED
             campaign.save(update_fields=["status"])
+        updates.delivered(delivery)
     return delivery
 
 
