@@ -8,3 +8,7 @@ from django.dispatch import Signal
 delivery_planned = Signal()
 # campaign, status (CampaignStatus), note
 outcome_recorded = Signal()
+# A new or renewed 287(g) agreement in a campaign's county: campaign, agency (its name),
+# renewed (bool), expires (a date or None), event (unique to that agreement and term, so
+# signers hear of it once). The contract import sends it; petitions tells the signers.
+agreement_changed = Signal()

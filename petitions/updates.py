@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, CampaignStatus
-from campaigns.signals import delivery_planned, outcome_recorded
+from campaigns.signals import agreement_changed, delivery_planned, outcome_recorded
 from config.outbox import enqueue_with_transaction
 
 from .models import CampaignUpdate, Signature, UpdateKind, UpdateStatus
@@ -133,9 +133,9 @@ def notify_signers(
     (kind, event); None when it was already sent. Call it inside the transaction of the event:
     the first batch is queued through the outbox with it.
 
-    The contracts work calls it for an agreement: kind=UpdateKind.AGREEMENT, context
-    {"agency": name, "renewed": bool, "expires": "YYYY-MM-DD" or ""}, event = something unique
-    to that agreement and term (e.g. f"{contract.pk}:{contract.expires}").
+    Campaigns' events reach it through campaigns.signals (campaigns imports nothing from
+    petitions): a new or renewed agreement is `agreement_changed.send(Campaign, campaign=…,
+    agency=name, renewed=bool, expires=date|None, event=f"{contract.pk}:{contract.expires}")`.
     """
     if kind not in UpdateKind.values or kind == UpdateKind.UPDATE:
         raise ValueError(f"not a kind of news: {kind}")
@@ -183,6 +183,16 @@ def _on_outcome(sender, *, campaign, status, note="", **kwargs):
             {"won": status == CampaignStatus.WON, "note": note},
             event=status,
         )
+
+
+@receiver(agreement_changed, dispatch_uid="petitions.updates.agreement_changed")
+def _on_agreement(sender, *, campaign, agency, renewed, expires=None, event, **kwargs):
+    notify_signers(
+        campaign.pk,
+        UpdateKind.AGREEMENT,
+        {"agency": agency, "renewed": bool(renewed), "expires": _iso(expires)},
+        event=event,
+    )
 
 
 def delivered(delivery) -> None:

@@ -334,6 +334,27 @@ def test_news_of_an_agreement_in_the_county(leadership, signers):
     assert "renovado" in _to("lucia@example.org")[0].body
 
 
+def test_the_contract_import_announces_an_agreement_with_a_signal(leadership, signers):
+    from datetime import date
+
+    from campaigns.models import Campaign
+    from campaigns.signals import agreement_changed
+
+    with committed():
+        agreement_changed.send(
+            Campaign,
+            campaign=leadership.campaign,
+            agency="Galveston County Sheriff's Office",
+            renewed=False,
+            expires=date(2028, 1, 31),
+            event="contract-7:2028-01-31",
+        )
+    english = _to("ann@example.org")[0]
+    assert "has a new 287(g) agreement" in english.body
+    assert "Jan. 31, 2028" in english.body
+    assert "nuevo acuerdo 287(g)" in _to("lucia@example.org")[0].body
+
+
 def test_staff_see_every_update_in_admin(client, leadership, signers, staff):
     _write(client, leadership, subject="Town hall on Monday")
     page = staff.get(reverse("admin:petitions_campaignupdate_changelist")).content.decode()
