@@ -22,7 +22,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from campaigns.models import Campaign  # noqa: E402
 from petitions.models import Signature, SignatureStatus  # noqa: E402
-from petitions.services import current_petition, ensure_petition_texts  # noqa: E402
+from petitions.texts import current_petition, ensure_petition_texts  # noqa: E402
 from petitions.tokens import confirm_token  # noqa: E402
 
 BENCH_ZIP = "77550"  # Galveston, TX: a county in the 2019 cohort

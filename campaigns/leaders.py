@@ -181,8 +181,8 @@ def _count_claim(request) -> None:
 
 @leader_only
 def dashboard(request, campaign, leadership):
-    from petitions.in_person import in_person_context
     from petitions.models import PetitionText, PetitionTextStatus
+    from petitions.views.in_person import in_person_context
 
     count = tally_for(campaign).counted
     goal = settings.SIGNATURE_GOAL
@@ -362,7 +362,7 @@ def mark_shared(request, campaign, leadership):
 @leader_only
 def petition_text(request, campaign, leadership):
     from petitions.models import PetitionTextStatus
-    from petitions.services import current_petition, propose_petition_text, text_goes_live_at_once
+    from petitions.texts import current_petition, propose_petition_text, text_goes_live_at_once
 
     current = current_petition(campaign)
     initial = (
@@ -442,7 +442,7 @@ def flyer(request, state, slug):
     language = request.GET.get("lang")
     if language not in dict(settings.LANGUAGES):
         language = translation.get_language() or settings.LANGUAGE_CODE
-    from petitions.services import current_petition
+    from petitions.texts import current_petition
 
     petition = current_petition(campaign)
     key = flyer_key(campaign, petition=petition, language=language)

@@ -268,7 +268,7 @@ def ensure_campaigns() -> int:
 
     Safe to run again: it only adds what is missing. Returns how many campaigns it created.
     """
-    from petitions.services import ensure_petition_texts
+    from petitions.texts import ensure_petition_texts
 
     taken = set(Campaign.objects.values_list("state", "slug"))
     have_county = set(
@@ -369,7 +369,7 @@ def set_up_campaign(campaign: Campaign) -> list[Target]:
     Targets staff entered themselves count; the petition is rendered after commit, once every
     target is saved, so that it names them.
     """
-    from petitions.services import ensure_petition_texts
+    from petitions.texts import ensure_petition_texts
 
     existing = list(campaign.targets.values_list("role", "office"))
     targets = Target.objects.bulk_create(

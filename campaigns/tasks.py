@@ -3,11 +3,10 @@
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from config.mail import send_or_retry
+from config.mail import render_email, send_or_retry
 
 from .models import Leadership
 
@@ -16,11 +15,10 @@ def _send(template: str, leadership: Leadership, to: list[str], task_obj, attemp
     """Render in one language (whatever the worker has active) and send, retried when mail is down."""
     # The leader's language for their own emails; staff notices in the site's default.
     language = leadership.user.language if to == [leadership.user.email] else "en"
-    with translation.override(language):
+    with translation.override(language):  # the links in that language too (/es/…)
         context = {"leadership": leadership, "campaign": leadership.campaign, **extra}
         context.update(_campaign_urls(leadership))
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}.txt", context)
+    subject, body = render_email(template, language, context)
     return send_or_retry(
         EmailMessage(subject, body, to=to), task_obj, attempt, leadership_id=leadership.pk
     )

@@ -311,7 +311,7 @@ def flyer(campaign: Campaign, *, language: str, petition=None) -> Printed:
     petition takes the largest type that fits above it. A petition too long for one page even in
     small type continues on a second page rather than losing its ask.
     """
-    from petitions.services import current_petition
+    from petitions.texts import current_petition
 
     url = campaign_url(campaign, language=language, source="flyer")
     petition = petition or current_petition(campaign)

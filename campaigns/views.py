@@ -112,7 +112,7 @@ def campaign_detail(request, state, slug):
         return _moved(request, campaign.merged_into)
     if state != state.lower():
         return _moved(request, campaign)
-    from petitions.views import campaign_page_context
+    from petitions.views.signing import campaign_page_context
 
     context = {
         "campaign": campaign,

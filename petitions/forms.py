@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.geography import zip_is_known
+from campaigns.models import Campaign
 
 from .models import PHOTO_EXTENSIONS, Visibility
 
@@ -241,8 +242,6 @@ class InvalidationForm(forms.Form):
     matching = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        from campaigns.models import Campaign
-
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = Campaign.objects.order_by("state", "name")
 

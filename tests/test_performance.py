@@ -207,7 +207,7 @@ def test_site_settings_are_read_from_the_cache_and_a_change_applies_at_once(
     galveston, django_assert_num_queries
 ):
     from petitions.models import SiteSettings
-    from petitions.services import signing_closed_reason
+    from petitions.signing import signing_closed_reason
 
     SiteSettings.load()
     with django_assert_num_queries(0):

@@ -158,7 +158,7 @@ def test_leader_changes_petition_text_at_once_before_the_first_signature(
     client, campaign, leadership
 ):
     from petitions.models import PetitionText
-    from petitions.services import current_petition
+    from petitions.texts import current_petition
 
     # Staff already reviewed a text of this leader's (a new leader's first text waits for them).
     PetitionText.objects.filter(campaign=campaign).update(
@@ -177,7 +177,7 @@ def test_leader_changes_petition_text_at_once_before_the_first_signature(
 
 
 def test_petition_text_change_after_signatures_waits_for_staff(client, campaign, leadership):
-    from petitions.services import current_petition
+    from petitions.texts import current_petition
 
     _signature(campaign, 1)
     before = current_petition(campaign)

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from petitions.counting import tally_for
+from petitions.invalidation import InvalidationCriteria, invalidate_signatures
 from petitions.models import CampaignTally, Invalidation, MilestoneNotice, Signature, SiteSettings
-from petitions.services import InvalidationCriteria, invalidate_signatures
 from tests.factories import SignatureFactory, UserFactory
 
 from .conftest import committed, link_from, post, post_sign
@@ -163,3 +163,19 @@ def test_reaching_the_goal_opens_the_delivery_kit_in_the_email(client, campaign,
     assert "reached the goal" in message.subject
     assert f"http://testserver{campaign.get_absolute_url()}delivery/" in message.body
     assert sorted(MilestoneNotice.objects.values_list("threshold", flat=True)) == [50, 100, 200]
+
+
+def test_a_mail_outage_leaves_the_recount_done_and_its_report_to_the_retrying_task(
+    mixed, settings, caplog
+):
+    from unittest import mock
+
+    settings.STAFF_NOTIFY_EMAILS = ["staff@example.org"]
+    call_command("recount_signatures", verbosity=0)
+    CampaignTally.objects.filter(campaign=mixed).update(counted=3)
+
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("mail down")):
+        call_command("recount_signatures", verbosity=0)
+
+    assert CampaignTally.objects.get(campaign=mixed).counted == 7
+    assert "tell_staff_of_drift failed (OSError)" in caplog.text

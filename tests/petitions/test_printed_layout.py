@@ -23,7 +23,7 @@ from campaigns.tools import SHARE_SIZES, campaign_url, flyer, share_layout
 from petitions.delivery import delivery_pdf, delivery_summary
 from petitions.models import PetitionText
 from petitions.paper import SHEET_LINES, sheet
-from petitions.services import current_petition, render_petition
+from petitions.texts import current_petition, render_petition
 from tests.factories import CampaignFactory, CountyFactory, SignatureFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from campaigns import services as campaign_services
 from campaigns.models import CampaignStatus
-from petitions import services, update_tasks, updates
+from petitions import update_tasks, updates
+from petitions.delivery import record_delivery
 from petitions.models import CampaignUpdate, Signature, UpdateKind
 from tests.factories import SignatureFactory, UserFactory
 
@@ -250,7 +251,7 @@ def test_a_trusted_leader_skips_review_when_staff_allow_it(client, leadership, s
 def test_signers_hear_of_the_delivery_with_the_leaders_notes(leadership, signers, settings):
     settings.SIGNATURE_GOAL = 2
     with committed():
-        services.record_delivery(
+        record_delivery(
             leadership.campaign,
             user=leadership.user,
             delivered_on=timezone.localdate(),

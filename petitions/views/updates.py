@@ -7,9 +7,9 @@ from django.views.decorators.http import require_http_methods
 
 from campaigns.leaders import leader_only
 
-from . import updates
-from .forms import CampaignUpdateForm
-from .models import CampaignUpdate, Signature, UpdateStatus
+from .. import updates
+from ..forms import CampaignUpdateForm
+from ..models import CampaignUpdate, Signature, UpdateStatus
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
