@@ -33,7 +33,7 @@ def create_ceiling_table():
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS bench_ceiling ("
-            " id bigserial PRIMARY KEY, email varchar(254) NOT NULL,"
+            " id bigserial PRIMARY KEY, email varchar(254) NOT NULL UNIQUE,"
             " created_at timestamptz NOT NULL)"
         )
 

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .caching import public_page
+from config.caching import public_page
+
 from .map import render_us_map
 from .models import Campaign, CampaignStatus, Contract, ContractModel, Jurisdiction
 from .search import search_campaigns, search_examples

@@ -2,11 +2,13 @@
 paper batches (review with a reason, the sheet's photo), site switches, and read-only records of
 deliveries, exports, milestones and signing tables."""
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns.models import Campaign
 
-from . import updates
+from . import monitoring, updates
 from .counting import refresh_tallies
 from .errors import MatchesChanged
 from .exports import export_signatures_csv
@@ -569,3 +571,41 @@ class CampaignUpdateAdmin(admin.ModelAdmin):
     def stop(self, request, queryset):
         done = sum(updates.stop_update(u.pk, by=request.user) for u in queryset)
         self.message_user(request, _("%(count)s updates stopped.") % {"count": done})
+
+
+def signing_monitor(request):
+    """Staff only (admin_view: staff with two-factor): activity per hour and spikes, to spot floods."""
+    campaign = None
+    campaign_id = request.GET.get("campaign", "")
+    if campaign_id.isdigit():
+        campaign = Campaign.objects.filter(pk=int(campaign_id)).first()
+    site = SiteSettings.load()
+    context = {
+        **admin.site.each_context(request),
+        "campaign": campaign,
+        "hourly": monitoring.hourly_counts(campaign_id=campaign.pk if campaign else None),
+        "busiest": monitoring.busiest_campaigns(),
+        "spikes": monitoring.spikes(),
+        # Where a spike's "invalidate" link starts its window (the hour the spike counts).
+        "hour_ago": f"{timezone.localtime() - timedelta(hours=1):%Y-%m-%d %H:%M:%S}",
+        "site_paused": site.signing_paused,
+        "settings_url": reverse("admin:petitions_sitesettings_change", args=[site.pk]),
+    }
+    response = render(request, "admin/petitions/monitor.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _with_signing_monitor(site_urls):
+    """The monitor at ADMIN_URL + signing-activity/, beside admin's own pages."""
+
+    def get_urls():
+        monitor = path(
+            "signing-activity/", admin.site.admin_view(signing_monitor), name="signing_monitor"
+        )
+        return [monitor, *site_urls()]
+
+    return get_urls
+
+
+admin.site.get_urls = _with_signing_monitor(admin.site.get_urls)

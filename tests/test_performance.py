@@ -260,7 +260,7 @@ def test_a_stale_page_is_served_while_one_request_renders_it_again(
 ):
     from django.test import RequestFactory
 
-    from campaigns.caching import shared_page_key
+    from config.caching import shared_page_key
 
     path = galveston.get_absolute_url()
     client.get(path)

@@ -14,9 +14,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from campaigns.caching import public_page
 from campaigns.models import Campaign, CampaignStatus, TargetRole
 from config.admin_site import acts_as_staff
+from config.caching import public_page
 from config.ratelimit import client_hash, client_key, retry_after
 from config.views import rate_limited, retry_in_words
 
