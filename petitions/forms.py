@@ -438,3 +438,7 @@ class CampaignUpdateForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 10, "maxlength": 2000}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_helper()
