@@ -1,12 +1,15 @@
-"""Events of a campaign that other apps act on (petitions tells signers): campaigns imports nothing
-from petitions, it only announces. Sent inside the service's transaction, so a receiver's writes
-(an outbox task) commit or roll back with the event."""
+"""What campaigns announce to the apps built on them (petitions), without knowing who listens."""
 
 from django.dispatch import Signal
 
-# campaign, planned_on (a date)
+# New campaigns exist (the import, or staff adding one by hand): each needs a petition text.
+# Sent inside the import's transaction, so a dry run rolls back what receivers wrote too.
+campaigns_set_up = Signal()
+
+# The leader set a delivery date: campaign, planned_on (a date). Petitions tells the signers who
+# asked for updates, once the goal is reached.
 delivery_planned = Signal()
-# campaign, status (CampaignStatus), note
+# Staff recorded what happened: campaign, status (CampaignStatus), note.
 outcome_recorded = Signal()
 # A new or renewed 287(g) agreement in a campaign's county: campaign, agency (its name),
 # renewed (bool), expires (a date or None), event (unique to that agreement and term, so

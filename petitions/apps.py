@@ -7,5 +7,4 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Petitions and signatures")
 
     def ready(self):
-        # Signers hear of their campaign's delivery plan and outcome (campaigns' signals).
-        from . import updates  # noqa: F401
+        from . import receivers  # noqa: F401  (connects them)

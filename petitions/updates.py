@@ -7,12 +7,10 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.dispatch import receiver
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, CampaignStatus
-from campaigns.signals import agreement_changed, delivery_planned, outcome_recorded
+from campaigns.models import Campaign
 from config.outbox import enqueue_with_transaction
 
 from .models import CampaignUpdate, Signature, UpdateKind, UpdateStatus
@@ -157,42 +155,9 @@ def notify_signers(
     return update
 
 
-def _iso(value) -> str:
+def iso(value) -> str:
+    """A date as JSON keeps it (news context), or "" for none."""
     return value.isoformat() if isinstance(value, date) else ""
-
-
-@receiver(delivery_planned, dispatch_uid="petitions.updates.delivery_planned")
-def _on_delivery_planned(sender, *, campaign, planned_on, **kwargs):
-    from .counting import fresh_tally
-
-    if fresh_tally(campaign).reached_goal:
-        notify_signers(
-            campaign.pk,
-            UpdateKind.DELIVERY_PLANNED,
-            {"date": _iso(planned_on)},
-            event=_iso(planned_on),
-        )
-
-
-@receiver(outcome_recorded, dispatch_uid="petitions.updates.outcome_recorded")
-def _on_outcome(sender, *, campaign, status, note="", **kwargs):
-    if status in (CampaignStatus.WON, CampaignStatus.LOST):
-        notify_signers(
-            campaign.pk,
-            UpdateKind.OUTCOME,
-            {"won": status == CampaignStatus.WON, "note": note},
-            event=status,
-        )
-
-
-@receiver(agreement_changed, dispatch_uid="petitions.updates.agreement_changed")
-def _on_agreement(sender, *, campaign, agency, renewed, expires=None, event, **kwargs):
-    notify_signers(
-        campaign.pk,
-        UpdateKind.AGREEMENT,
-        {"agency": agency, "renewed": bool(renewed), "expires": _iso(expires)},
-        event=event,
-    )
 
 
 def delivered(delivery) -> None:
@@ -201,7 +166,7 @@ def delivered(delivery) -> None:
         delivery.campaign_id,
         UpdateKind.DELIVERED,
         {
-            "date": _iso(delivery.delivered_on),
+            "date": iso(delivery.delivered_on),
             "notes": delivery.notes,
             "signatures": delivery.signatures_delivered,
         },

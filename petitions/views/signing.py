@@ -17,6 +17,7 @@ from django_ratelimit.core import is_ratelimited
 from campaigns.models import Campaign, CampaignStatus, TargetRole
 from config.admin_site import acts_as_staff
 from config.caching import public_page
+from config.language import requested_language
 from config.ratelimit import client_hash, client_key, retry_after
 from config.views import rate_limited, retry_in_words
 
@@ -32,6 +33,7 @@ from ..delivery import MIN_ZIP_GROUP, delivery_summary, export_delivery_pdf, rec
 from ..errors import DeliveryNotReady, SignatureNotActive, SigningClosed
 from ..forms import DeliveryForm, SignerDetailsForm, SignForm
 from ..models import SiteSettings, Visibility
+from ..reads import campaign_for_signing
 from ..signing import sign_petition, signing_closed_reason
 from ..texts import current_petition
 from ..tokens import LinkExpired, LinkInvalid
@@ -45,7 +47,7 @@ def _campaign(state: str, slug: str) -> Campaign:
 
 
 def _campaign_for_signing(state: str, slug: str) -> Campaign:
-    campaign = Campaign.objects.for_signing(state.upper(), slug)
+    campaign = campaign_for_signing(state.upper(), slug)
     if campaign is None:
         raise Http404
     return campaign
@@ -406,9 +408,7 @@ def delivery_pdf_view(request, state, slug):
     summary = delivery_summary(campaign)
     if not summary.tally.reached_goal:
         raise Http404
-    language = request.GET.get("lang")
-    if language not in dict(settings.LANGUAGES):
-        language = get_language() or settings.LANGUAGE_CODE
+    language = requested_language(request)
     pdf = export_delivery_pdf(summary, user=request.user, language=language)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="petition-{campaign.slug}.pdf"'

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from campaigns.leaders import leader_only
+from campaigns.views.decorators import leader_required
 
 from .. import updates
 from ..forms import CampaignUpdateForm
@@ -13,7 +13,7 @@ from ..models import CampaignUpdate, Signature, UpdateStatus
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@leader_only
+@leader_required(staff_too=True)
 def campaign_updates(request, campaign, leadership):
     form = CampaignUpdateForm(request.POST or None)
     if request.method == "POST" and leadership is not None and form.is_valid():

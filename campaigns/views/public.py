@@ -8,12 +8,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from config.caching import public_page
+from petitions.views.signing import campaign_page_context
 
-from .map import render_us_map
-from .models import Campaign, CampaignStatus, Contract, ContractModel, Jurisdiction
-from .search import search_campaigns, search_examples
-from .states import STATE_NAMES, state_name
-from .text import fold
+from ..map import render_us_map
+from ..models import Campaign, CampaignStatus, Contract, ContractModel, Jurisdiction
+from ..search import search_campaigns, search_examples
+from ..states import STATE_NAMES, state_name
+from ..text import fold
 
 
 @public_page
@@ -113,8 +114,6 @@ def campaign_detail(request, state, slug):
         return _moved(request, campaign.merged_into)
     if state != state.lower():
         return _moved(request, campaign)
-    from petitions.views.signing import campaign_page_context
-
     context = {
         "campaign": campaign,
         "contracts": list(campaign.contracts()),
