@@ -145,6 +145,37 @@ class ContractStatus(models.TextChoices):
 IN_FORCE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.RENEWED)
 
 
+class ContractListQuerySet(models.QuerySet):
+    def latest_date(self) -> date | None:
+        """The date of the newest ICE list we hold (what "today's list" means), or None."""
+        return self.order_by("-listed_on").values_list("listed_on", flat=True).first()
+
+
+class ContractList(models.Model):
+    """One of ICE's participating-agencies lists, as imported: its date and what it held then."""
+
+    listed_on = models.DateField(_("list date"), unique=True)
+    name = models.CharField(_("file"), max_length=200)
+    agreements = models.PositiveIntegerField(_("agreements"), default=0)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+
+    objects = ContractListQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ICE list")
+        verbose_name_plural = _("ICE lists")
+        ordering = ["listed_on"]
+
+    def __str__(self):
+        return f"{self.name} ({self.listed_on})"
+
+
+class ContractQuerySet(models.QuerySet):
+    def on_list(self, listed_on: date):
+        """The agreements on ICE's list of that date (their latest list is that one)."""
+        return self.filter(last_listed=listed_on)
+
+
 class Contract(models.Model):
     """One 287(g) memorandum of agreement between ICE and an agency."""
 
@@ -159,8 +190,14 @@ class Contract(models.Model):
     )
     status_changed = models.DateField(_("status changed on"), null=True, blank=True)
     source = models.TextField(_("source"), blank=True)
+    # The dates of the first and the latest ICE list it was on; none when it came only from an
+    # undated source (the 2019 cohort). Today's list is the latest ContractList.
+    first_listed = models.DateField(_("first on ICE's list"), null=True, blank=True)
+    last_listed = models.DateField(_("last on ICE's list"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContractQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("287(g) contract")

@@ -29,6 +29,7 @@ from .models import (
     Campaign,
     CampaignStatus,
     Contract,
+    ContractList,
     County,
     Jurisdiction,
     Leadership,
@@ -112,6 +113,7 @@ def _import(rows: list[ContractRow], report: ImportReport) -> None:
     if report.rejected:
         return
     _save_contracts(accepted, report)
+    _record_list(rows)
     report.campaigns_created = ensure_campaigns()
 
 
@@ -227,6 +229,8 @@ def _save_contracts(accepted: list[tuple[ContractRow, Agency]], report: ImportRe
                     expires=row.expires,
                     source=row.source,
                     status=default_status(row),
+                    first_listed=row.listed_on,
+                    last_listed=row.listed_on,
                 )
             )
             report.created += 1
@@ -254,6 +258,20 @@ def _save_contracts(accepted: list[tuple[ContractRow, Agency]], report: ImportRe
         contract.save(update_fields=[*updates, "updated_at"])
         report.updated += 1
     Contract.objects.bulk_create(new_contracts)
+
+
+def _record_list(rows: list[ContractRow]) -> None:
+    """Keep the date of ICE's list and how many agreements it held (again: same numbers)."""
+    listed_on = rows[0].listed_on if rows else None
+    if listed_on is None or any(row.listed_on != listed_on for row in rows):
+        return
+    # One statement (INSERT ... ON CONFLICT UPDATE): the import stays a fixed handful of queries.
+    ContractList.objects.bulk_create(
+        [ContractList(listed_on=listed_on, name=rows[0].list_name[:200], agreements=len(rows))],
+        update_conflicts=True,
+        unique_fields=["listed_on"],
+        update_fields=["name", "agreements"],
+    )
 
 
 def _unique_slug(state: str, name: str, taken: set[tuple[str, str]]) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import leader, public
+from .views import leader, public, record
 
 app_name = "campaigns"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("privacy/", public.privacy, name="privacy"),
     path("search/", public.search, name="search"),
     path("map/", public.us_map, name="map"),
+    path("record/", record.record_page, name="record"),
+    path("record.csv", record.record_csv, name="record_csv"),
+    path("record/<str:state>/", record.record_state, name="record_state"),
     path("campaigns/", public.campaign_list, name="list"),
     path("my-campaigns/", public.my_campaigns, name="my_campaigns"),
     path("campaigns/<str:state>/<slug:slug>/", public.campaign_detail, name="detail"),
