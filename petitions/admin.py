@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from campaigns.models import Campaign
 from config.outbox import enqueue_with_transaction
 
-from . import monitoring, tasks
+from . import monitoring, tasks, updates
 from .errors import MatchesChanged
 from .exports import export_signatures_csv
 from .forms import InvalidationForm, ReasonForm
@@ -27,6 +27,7 @@ from .in_person import accept_paper_batch, reject_paper_batch
 from .invalidation import InvalidationCriteria, invalidate_signatures
 from .models import (
     CampaignTally,
+    CampaignUpdate,
     Delivery,
     ExportAudit,
     Invalidation,
@@ -523,6 +524,54 @@ class SigningTableAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("signatures"), ordering="n_signatures")
     def signatures(self, obj):
         return obj.n_signatures
+
+
+@admin.register(CampaignUpdate)
+class CampaignUpdateAdmin(admin.ModelAdmin):
+    """Every update to signers, leaders' and automatic: staff approve, reject or stop them."""
+
+    list_display = ["campaign", "kind", "subject", "status", "created_at", "recipients", "sent"]
+    list_filter = ["status", "kind"]
+    search_fields = ["campaign__name", "subject"]
+    list_select_related = ["campaign"]
+    raw_id_fields = ["campaign"]
+    readonly_fields = [
+        "campaign",
+        "kind",
+        "author",
+        "subject",
+        "body",
+        "context",
+        "status",
+        "approved_by",
+        "approved_at",
+        "recipients",
+        "sent",
+        "created_at",
+        "finished_at",
+    ]
+    actions = ["approve", "reject", "stop"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Approve and send the selected updates"))
+    def approve(self, request, queryset):
+        done = sum(updates.approve_update(u.pk, by=request.user) for u in queryset)
+        self.message_user(request, _("%(count)s updates approved.") % {"count": done})
+
+    @admin.action(description=gettext_lazy("Reject the selected updates"))
+    def reject(self, request, queryset):
+        done = sum(updates.reject_update(u.pk, by=request.user) for u in queryset)
+        self.message_user(request, _("%(count)s updates rejected.") % {"count": done})
+
+    @admin.action(description=gettext_lazy("Stop sending the selected updates"))
+    def stop(self, request, queryset):
+        done = sum(updates.stop_update(u.pk, by=request.user) for u in queryset)
+        self.message_user(request, _("%(count)s updates stopped.") % {"count": done})
 
 
 def signing_monitor(request):

@@ -45,10 +45,10 @@ def _signer_links(signature: Signature) -> dict:
     }
 
 
-def _signer_email(signature: Signature, template: str) -> EmailMessage:
+def _signer_email(signature: Signature, template: str, extra: dict | None = None) -> EmailMessage:
     language = signature.language if signature.language in dict(settings.LANGUAGES) else "en"
     with translation.override(language):
-        context = _signer_links(signature)
+        context = {**_signer_links(signature), **(extra or {})}
     subject, body = render_email(template, language, context)
     return EmailMessage(
         subject,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import events, in_person, signing
+from .views import events, in_person, signing, updates
 
 app_name = "petitions"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path(CAMPAIGN + "count/", signing.count, name="count"),
     path(CAMPAIGN + "delivery/", signing.delivery, name="delivery"),
     path(CAMPAIGN + "delivery/petition.pdf", signing.delivery_pdf_view, name="delivery_pdf"),
+    path(CAMPAIGN + "updates/", updates.campaign_updates, name="updates"),
     # In person: the paper sheet (?lang=es), typing one in, the signing table, repeats to check.
     path(CAMPAIGN + "paper/sheet.pdf", in_person.paper_sheet, name="paper_sheet"),
     path(CAMPAIGN + "paper/", in_person.enter_paper, name="enter_paper"),
