@@ -4,10 +4,11 @@ deliveries, exports, milestones and signing tables."""
 
 import csv
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -33,9 +34,11 @@ from .models import (
     Signature,
     SigningTable,
     SiteSettings,
+    Visibility,
     email_key,
 )
 
+# The export's columns, headed and filled in words a spreadsheet reader understands (not codes).
 EXPORT_FIELDS = [
     "campaign",
     "name",
@@ -51,10 +54,48 @@ EXPORT_FIELDS = [
     "created_at",
     "confirmed_at",
 ]
+EXPORT_HEADERS = {
+    "campaign": gettext_lazy("Campaign"),
+    "name": gettext_lazy("Name"),
+    "email": gettext_lazy("Email"),
+    "zip_code": gettext_lazy("ZIP code"),
+    "county_resident": gettext_lazy("Lives in the county"),
+    "visibility": gettext_lazy("What the sheriff may see"),
+    "status": gettext_lazy("Status"),
+    "method": gettext_lazy("How it was signed"),
+    "language": gettext_lazy("Language"),
+    "keep_updated": gettext_lazy("Wants campaign updates"),
+    "source": gettext_lazy("Channel"),
+    "created_at": gettext_lazy("Signed at"),
+    "confirmed_at": gettext_lazy("Confirmed at"),
+}
+# Staff's words for what the sheriff may see (the form's choices speak to the signer: "My ...").
+EXPORT_VISIBILITY = {
+    Visibility.COUNTED: gettext_lazy("Counted only, name not shown"),
+    Visibility.FIRST_INITIAL: gettext_lazy("First name and last initial"),
+    Visibility.FULL_NAME: gettext_lazy("Full name"),
+}
 
 
 def _cell(value) -> str:
     return neutralize("" if value is None else str(value))
+
+
+def _export_value(signature, field) -> str:
+    if field == "campaign":
+        return f"{signature.campaign.name}, {signature.campaign.state}"
+    if field == "visibility":
+        return str(EXPORT_VISIBILITY.get(signature.visibility, signature.visibility))
+    if field == "language":
+        return dict(settings.LANGUAGES).get(signature.language, signature.language)
+    value = getattr(signature, field)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field in ("status", "method"):
+        return getattr(signature, f"get_{field}_display")()
+    if hasattr(value, "isoformat"):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -144,7 +185,9 @@ class SignatureAdmin(admin.ModelAdmin):
         "online_match",
         "visibility",
         "county_resident",
+        "keep_updated",
         "campaign__state",
+        ("campaign", admin.RelatedOnlyFieldListFilter),
     ]
     # An address typed in also finds the signature whose address was deleted, by its keyed hash.
     search_fields = ["email", "=email_domain", "=zip_code"]
@@ -170,6 +213,7 @@ class SignatureAdmin(admin.ModelAdmin):
     ]
     actions = ["export_csv", "invalidate_selected"]
     show_full_result_count = False
+    change_list_template = "admin/petitions/signature/change_list.html"
 
     def has_add_permission(self, request):
         return False
@@ -188,25 +232,41 @@ class SignatureAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.invalidate_view),
                 name="petitions_signature_invalidate",
             ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_matching_view),
+                name="petitions_signature_export",
+            ),
             *super().get_urls(),
         ]
 
     @admin.action(description=gettext_lazy("Export selected signatures as CSV"))
     def export_csv(self, request, queryset):
+        return self._export(request, queryset)
+
+    def export_matching_view(self, request):
+        """Every signature the list's current filters and search match, not only one page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        return self._export(request, changelist.get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "export_query": request.GET.urlencode()}
+        return super().changelist_view(request, extra_context)
+
+    def _export(self, request, queryset):
         rows = list(queryset.select_related("campaign").order_by("campaign_id", "created_at"))
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="signatures-{stamp}.csv"'
         response["Cache-Control"] = "private, no-store"
         writer = csv.writer(response)
-        writer.writerow(EXPORT_FIELDS)
+        writer.writerow([str(EXPORT_HEADERS[f]) for f in EXPORT_FIELDS])
         for s in rows:
-            writer.writerow(
-                [
-                    _cell(f"{s.campaign.name}, {s.campaign.state}"),
-                    *(_cell(getattr(s, f)) for f in EXPORT_FIELDS[1:]),
-                ]
-            )
+            writer.writerow([_cell(_export_value(s, f)) for f in EXPORT_FIELDS])
         per_campaign = {}
         for s in rows:
             per_campaign.setdefault(s.campaign, 0)
