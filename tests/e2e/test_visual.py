@@ -34,8 +34,10 @@ def header_is_one_line(page) -> bool:
 
 
 def shoot(page, name):
+    """The first screen as a phone shows it, and the whole page."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.screenshot(path=str(SHOTS / f"{name}-full.png"), full_page=True)
 
 
 def log_in(page, base, email, next_path):
