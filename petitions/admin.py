@@ -2,14 +2,13 @@
 paper batches (review with a reason, the sheet's photo), site switches, and read-only records of
 deliveries, exports, milestones and signing tables."""
 
-import csv
+from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -17,10 +16,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from config.spreadsheets import neutralize
+from campaigns.models import Campaign
+from config.outbox import enqueue_with_transaction
 
-from . import services
+from . import monitoring, tasks
+from .errors import MatchesChanged
+from .exports import export_signatures_csv
 from .forms import InvalidationForm, ReasonForm
+from .in_person import accept_paper_batch, reject_paper_batch
+from .invalidation import InvalidationCriteria, invalidate_signatures
 from .models import (
     CampaignTally,
     Delivery,
@@ -34,68 +38,14 @@ from .models import (
     Signature,
     SigningTable,
     SiteSettings,
-    Visibility,
     email_key,
 )
-
-# The export's columns, headed and filled in words a spreadsheet reader understands (not codes).
-EXPORT_FIELDS = [
-    "campaign",
-    "name",
-    "email",
-    "zip_code",
-    "county_resident",
-    "visibility",
-    "status",
-    "method",
-    "language",
-    "keep_updated",
-    "source",
-    "created_at",
-    "confirmed_at",
-]
-EXPORT_HEADERS = {
-    "campaign": gettext_lazy("Campaign"),
-    "name": gettext_lazy("Name"),
-    "email": gettext_lazy("Email"),
-    "zip_code": gettext_lazy("ZIP code"),
-    "county_resident": gettext_lazy("Lives in the county"),
-    "visibility": gettext_lazy("What the sheriff may see"),
-    "status": gettext_lazy("Status"),
-    "method": gettext_lazy("How it was signed"),
-    "language": gettext_lazy("Language"),
-    "keep_updated": gettext_lazy("Wants campaign updates"),
-    "source": gettext_lazy("Channel"),
-    "created_at": gettext_lazy("Signed at"),
-    "confirmed_at": gettext_lazy("Confirmed at"),
-}
-# Staff's words for what the sheriff may see (the form's choices speak to the signer: "My ...").
-EXPORT_VISIBILITY = {
-    Visibility.COUNTED: gettext_lazy("Counted only, name not shown"),
-    Visibility.FIRST_INITIAL: gettext_lazy("First name and last initial"),
-    Visibility.FULL_NAME: gettext_lazy("Full name"),
-}
-
-
-def _cell(value) -> str:
-    return neutralize("" if value is None else str(value))
-
-
-def _export_value(signature, field) -> str:
-    if field == "campaign":
-        return f"{signature.campaign.name}, {signature.campaign.state}"
-    if field == "visibility":
-        return str(EXPORT_VISIBILITY.get(signature.visibility, signature.visibility))
-    if field == "language":
-        return dict(settings.LANGUAGES).get(signature.language, signature.language)
-    value = getattr(signature, field)
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if field in ("status", "method"):
-        return getattr(signature, f"get_{field}_display")()
-    if hasattr(value, "isoformat"):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return value
+from .texts import (
+    apply_petition_template,
+    approve_petition_text,
+    petition_template,
+    reject_petition_text,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -258,29 +208,13 @@ class SignatureAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def _export(self, request, queryset):
-        rows = list(queryset.select_related("campaign").order_by("campaign_id", "created_at"))
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            export_signatures_csv(queryset, user=request.user),
+            content_type="text/csv; charset=utf-8",
+        )
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="signatures-{stamp}.csv"'
         response["Cache-Control"] = "private, no-store"
-        writer = csv.writer(response)
-        writer.writerow([str(EXPORT_HEADERS[f]) for f in EXPORT_FIELDS])
-        for s in rows:
-            writer.writerow([_cell(_export_value(s, f)) for f in EXPORT_FIELDS])
-        per_campaign = {}
-        for s in rows:
-            per_campaign.setdefault(s.campaign, 0)
-            per_campaign[s.campaign] += 1
-        # One audit row per campaign exported: who, when, which campaign, how many rows.
-        ExportAudit.objects.bulk_create(
-            ExportAudit(
-                user=request.user,
-                campaign=campaign,
-                rows=n,
-                description=f"Signatures CSV from admin: {campaign}",
-            )
-            for campaign, n in per_campaign.items()
-        )
         return response
 
     @admin.action(description=gettext_lazy("Invalidate selected signatures (asks for a reason)"))
@@ -288,14 +222,14 @@ class SignatureAdmin(admin.ModelAdmin):
         ids = list(queryset.values_list("pk", flat=True))
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            invalidation = services.invalidate_signatures(
-                services.InvalidationCriteria(signature_ids=ids),
+            invalidation = invalidate_signatures(
+                InvalidationCriteria(signature_ids=ids),
                 reason=form.cleaned_data["reason"],
                 user=request.user,
             )
             self._report(request, invalidation)
             return None
-        criteria = services.InvalidationCriteria(signature_ids=ids)
+        criteria = InvalidationCriteria(signature_ids=ids)
         return self._page(request, form, criteria, selected=ids, action="invalidate_selected")
 
     def invalidate_view(self, request):
@@ -312,7 +246,7 @@ class SignatureAdmin(admin.ModelAdmin):
         criteria = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            criteria = services.InvalidationCriteria(
+            criteria = InvalidationCriteria(
                 campaign=data["campaign"],
                 email_domain=data["email_domain"],
                 signed_from=data["signed_from"],
@@ -320,13 +254,13 @@ class SignatureAdmin(admin.ModelAdmin):
             )
             if "confirm" in request.POST and data["matching"] is not None:
                 try:
-                    invalidation = services.invalidate_signatures(
+                    invalidation = invalidate_signatures(
                         criteria,
                         reason=data["reason"],
                         user=request.user,
                         expected=data["matching"],
                     )
-                except services.MatchesChanged as exc:
+                except MatchesChanged as exc:
                     form.add_error(None, exc.message)
                 else:
                     self._report(request, invalidation)
@@ -363,9 +297,9 @@ class PetitionTemplateAdmin(admin.ModelAdmin):
     list_display = ["title_en", "updated_at"]
 
     def save_model(self, request, obj, form, change):
-        previous = services.petition_template()  # before this save: what campaigns show now
+        previous = petition_template()  # before this save: what campaigns show now
         super().save_model(request, obj, form, change)
-        updated = services.apply_petition_template(obj, previous=previous, user=request.user)
+        updated = apply_petition_template(obj, previous=previous, user=request.user)
         self.message_user(
             request,
             ngettext(
@@ -404,7 +338,7 @@ class PetitionTextAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Approve the selected proposed versions"))
     def approve(self, request, queryset):
-        done = sum(services.approve_petition_text(t, user=request.user) for t in queryset)
+        done = sum(approve_petition_text(t, user=request.user) for t in queryset)
         self.message_user(
             request,
             ngettext("%(count)s version approved.", "%(count)s versions approved.", done)
@@ -413,7 +347,7 @@ class PetitionTextAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Reject the selected proposed versions"))
     def reject(self, request, queryset):
-        done = sum(services.reject_petition_text(t, user=request.user) for t in queryset)
+        done = sum(reject_petition_text(t, user=request.user) for t in queryset)
         self.message_user(
             request,
             ngettext("%(count)s version rejected.", "%(count)s versions rejected.", done)
@@ -433,13 +367,10 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # The counted number depends on milestone_counts: stored tallies follow at once.
-        from campaigns.models import Campaign
-
-        from .counting import refresh_tallies
-
+        # The counted number depends on milestone_counts: stored tallies follow in a task, queued
+        # with the save (every campaign is too much work for the request).
         if "milestone_counts" in form.changed_data:
-            refresh_tallies(Campaign.objects.all())
+            enqueue_with_transaction(tasks.recount_every_campaign)
 
 
 @admin.register(Invalidation)
@@ -566,11 +497,11 @@ class PaperBatchAdmin(PrivatePhotoAdmin):
 
     @admin.action(description=gettext_lazy("Accept the selected sheets (asks for a reason)"))
     def accept_batches(self, request, queryset):
-        return self._review(request, queryset, services.accept_paper_batch, "accept_batches")
+        return self._review(request, queryset, accept_paper_batch, "accept_batches")
 
     @admin.action(description=gettext_lazy("Reject the selected sheets (asks for a reason)"))
     def reject_batches(self, request, queryset):
-        return self._review(request, queryset, services.reject_paper_batch, "reject_batches")
+        return self._review(request, queryset, reject_paper_batch, "reject_batches")
 
     def _review(self, request, queryset, service, action):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
@@ -616,3 +547,41 @@ class SigningTableAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("signatures"), ordering="n_signatures")
     def signatures(self, obj):
         return obj.n_signatures
+
+
+def signing_monitor(request):
+    """Staff only (admin_view: staff with two-factor): activity per hour and spikes, to spot floods."""
+    campaign = None
+    campaign_id = request.GET.get("campaign", "")
+    if campaign_id.isdigit():
+        campaign = Campaign.objects.filter(pk=int(campaign_id)).first()
+    site = SiteSettings.load()
+    context = {
+        **admin.site.each_context(request),
+        "campaign": campaign,
+        "hourly": monitoring.hourly_counts(campaign_id=campaign.pk if campaign else None),
+        "busiest": monitoring.busiest_campaigns(),
+        "spikes": monitoring.spikes(),
+        # Where a spike's "invalidate" link starts its window (the hour the spike counts).
+        "hour_ago": f"{timezone.localtime() - timedelta(hours=1):%Y-%m-%d %H:%M:%S}",
+        "site_paused": site.signing_paused,
+        "settings_url": reverse("admin:petitions_sitesettings_change", args=[site.pk]),
+    }
+    response = render(request, "admin/petitions/monitor.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _with_signing_monitor(site_urls):
+    """The monitor at ADMIN_URL + signing-activity/, beside admin's own pages."""
+
+    def get_urls():
+        monitor = path(
+            "signing-activity/", admin.site.admin_view(signing_monitor), name="signing_monitor"
+        )
+        return [monitor, *site_urls()]
+
+    return get_urls
+
+
+admin.site.get_urls = _with_signing_monitor(admin.site.get_urls)
