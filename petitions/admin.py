@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -136,7 +136,9 @@ class SignatureAdmin(admin.ModelAdmin):
         "online_match",
         "visibility",
         "county_resident",
+        "keep_updated",
         "campaign__state",
+        ("campaign", admin.RelatedOnlyFieldListFilter),
     ]
     # An address typed in also finds the signature whose address was deleted, by its keyed hash.
     search_fields = ["email", "=email_domain", "=zip_code"]
@@ -162,6 +164,7 @@ class SignatureAdmin(admin.ModelAdmin):
     ]
     actions = ["export_csv", "invalidate_selected"]
     show_full_result_count = False
+    change_list_template = "admin/petitions/signature/change_list.html"
 
     def has_add_permission(self, request):
         return False
@@ -180,11 +183,32 @@ class SignatureAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.invalidate_view),
                 name="petitions_signature_invalidate",
             ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_matching_view),
+                name="petitions_signature_export",
+            ),
             *super().get_urls(),
         ]
 
     @admin.action(description=gettext_lazy("Export selected signatures as CSV"))
     def export_csv(self, request, queryset):
+        return self._export(request, queryset)
+
+    def export_matching_view(self, request):
+        """Every signature the list's current filters and search match, not only one page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        return self._export(request, changelist.get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "export_query": request.GET.urlencode()}
+        return super().changelist_view(request, extra_context)
+
+    def _export(self, request, queryset):
         response = HttpResponse(
             export_signatures_csv(queryset, user=request.user),
             content_type="text/csv; charset=utf-8",
