@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import in_person, views
+from . import in_person, thanks, views
 
 app_name = "petitions"
 
@@ -11,6 +11,7 @@ CAMPAIGN = "campaigns/<str:state>/<slug:slug>/"
 urlpatterns = [
     path(CAMPAIGN + "sign/", views.sign, name="sign"),
     path(CAMPAIGN + "signed/", views.signed, name="signed"),
+    path(CAMPAIGN + "thanks/", thanks.thanks, name="thanks"),
     path(CAMPAIGN + "count/", views.count, name="count"),
     path(CAMPAIGN + "delivery/", views.delivery, name="delivery"),
     path(CAMPAIGN + "delivery/petition.pdf", views.delivery_pdf_view, name="delivery_pdf"),
