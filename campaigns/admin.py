@@ -15,7 +15,10 @@ from import_export.formats.base_formats import CSV
 
 from config.spreadsheets import neutralize
 
-from . import services
+from . import (
+    press_admin,  # noqa: F401  (registers the proposals and click counts)
+    services,
+)
 from . import upload as contract_upload
 from .forms import MergeForm, OutcomeForm, ReassignForm
 from .importing import ImportFileError, parse_contract_file
@@ -63,7 +66,18 @@ class TargetInline(admin.TabularInline):
     model = Target
     formset = TargetFormSet
     extra = 0
-    fields = ["role", "name", "office", "address", "phone", "order"]
+    fields = [
+        "role",
+        "name",
+        "office",
+        "address",
+        "phone",
+        "email",
+        "website",
+        "meeting",
+        "meeting_next",
+        "order",
+    ]
 
 
 class LeadershipInline(admin.TabularInline):

@@ -184,6 +184,8 @@ def dashboard(request, campaign, leadership):
     from petitions.in_person import in_person_context
     from petitions.models import PetitionText, PetitionTextStatus
 
+    from .press_views import press_dashboard_context
+
     count = tally_for(campaign).counted
     goal = settings.SIGNATURE_GOAL
     items = checklist(campaign, leadership, count)
@@ -216,6 +218,7 @@ def dashboard(request, campaign, leadership):
         ),
     }
     context.update(in_person_context(campaign, leadership))
+    context.update(press_dashboard_context(campaign))
     return render(request, "campaigns/leader/dashboard.html", context)
 
 

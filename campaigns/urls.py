@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import leaders, views
+from . import leaders, press_views, views
 
 app_name = "campaigns"
 
@@ -41,4 +41,15 @@ urlpatterns = [
         name="share_image",
     ),
     path("campaigns/<str:state>/<slug:slug>/flyer.pdf", leaders.flyer, name="flyer"),
+    # Pressing the decision-maker: counted "Call" / "Email" links, a leader's proposed details.
+    path(
+        "campaigns/<str:state>/<slug:slug>/press/<int:target_id>/<str:kind>/",
+        press_views.press_click,
+        name="press",
+    ),
+    path(
+        "campaigns/<str:state>/<slug:slug>/targets/<int:target_id>/propose/",
+        press_views.propose_contact,
+        name="propose_contact",
+    ),
 ]

@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from .caching import public_page
 from .map import render_us_map
 from .models import Campaign, CampaignStatus, Contract, ContractModel
+from .press import press_targets
 from .search import search_campaigns
 from .states import STATE_NAMES, state_name
 from .text import fold
@@ -106,7 +108,7 @@ def campaign_detail(request, state, slug):
     context = {
         "campaign": campaign,
         "contracts": list(campaign.contracts()),
-        "targets": list(campaign.targets.all()),
+        "press_targets": press_targets(campaign, get_language()),
         "today": timezone.localdate(),
         "model_choices": ContractModel,
     }
