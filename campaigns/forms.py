@@ -156,6 +156,7 @@ class TargetContactForm(forms.ModelForm):
             ),
             "note": forms.Textarea(attrs={"class": "form-control", "rows": 2}),
         }
+        labels = {"note": _("Where you found these details")}
         help_texts = {
             "meeting": _("For example: County Commissioners Court, 1st and 3rd Monday, 9 a.m."),
             "note": _("A public source staff can check: the office's website, a meeting agenda."),

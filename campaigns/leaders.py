@@ -181,6 +181,7 @@ def _count_claim(request) -> None:
 
 @leader_only
 def dashboard(request, campaign, leadership):
+    from petitions.charts import progress_at_a_glance
     from petitions.in_person import in_person_context
     from petitions.models import PetitionText, PetitionTextStatus
 
@@ -219,6 +220,7 @@ def dashboard(request, campaign, leadership):
     }
     context.update(in_person_context(campaign, leadership))
     context.update(press_dashboard_context(campaign))
+    context.update(progress_at_a_glance(campaign))
     return render(request, "campaigns/leader/dashboard.html", context)
 
 
