@@ -563,9 +563,11 @@ class ContractAdmin(ExportMixin, admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["name", "agency_type", "state", "county"]
-    list_filter = ["agency_type", ("state", admin.AllValuesFieldListFilter)]
-    search_fields = ["name", "county__name", "state", "search_text"]
+    # Staff correct a placement here; the import then leaves it (see services._save_agencies).
+    fields = ["name", "agency_type", "state", "jurisdiction", "county", "city"]
+    list_display = ["name", "agency_type", "state", "jurisdiction", "county", "city"]
+    list_filter = ["jurisdiction", "agency_type", ("state", admin.AllValuesFieldListFilter)]
+    search_fields = ["name", "county__name", "city", "state", "search_text"]
     list_select_related = ["county"]
     autocomplete_fields = ["county"]
 

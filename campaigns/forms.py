@@ -72,7 +72,7 @@ class DeliveryPlanForm(forms.Form):
     planned_on = forms.DateField(
         label=_("Planned delivery date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         help_text=_("Leave empty if you do not have a date yet."),
     )
 
@@ -116,7 +116,7 @@ class OutcomeForm(forms.Form):
     outcome_date = forms.DateField(
         label=_("Date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
     outcome_note = forms.CharField(
         label=_("What happened (shown on the campaign page)"),

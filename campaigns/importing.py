@@ -81,6 +81,10 @@ class ImportReport:
     unchanged: int = 0
     rejected: list[RowProblem] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    # Rows whose agency could not be placed (imported all the same: staff place it in the admin).
+    unplaced: list[RowProblem] = field(default_factory=list)
+    # Rows by where their agency reaches: {"county": n, "city": n, "state": n, "": n}.
+    placed: dict[str, int] = field(default_factory=dict)
     changes: list[RowChange] = field(default_factory=list)
     campaigns_created: int = 0
     written: bool = False
@@ -92,7 +96,10 @@ class ImportReport:
     def summary(self) -> str:
         return (
             f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{len(self.rejected)} rejected; {self.campaigns_created} campaigns created"
+            f"{len(self.rejected)} rejected; {self.campaigns_created} campaigns created; "
+            f"agreements placed: {self.placed.get('county', 0)} county, "
+            f"{self.placed.get('city', 0)} city, {self.placed.get('state', 0)} state, "
+            f"{len(self.unplaced)} not placed"
         )
 
 

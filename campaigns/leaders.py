@@ -28,7 +28,7 @@ from config.ratelimit import client_key, retry_after
 from config.views import rate_limited
 from petitions.counting import tally_for
 
-from . import services
+from . import places, services
 from .forms import CommitmentForm, DeliveryPlanForm, PetitionTextForm
 from .models import Campaign, CampaignStatus, TrainingCompletion, TrainingStep
 from .progress import checklist, next_milestone, signatures_by_channel
@@ -236,8 +236,10 @@ def step_down(request, campaign, leadership):
         else:
             messages.success(
                 request,
-                _("You are no longer the leader of %(place)s. Thank you for your work.")
-                % {"place": campaign.name},
+                places.contract_articles(  # "de el condado" -> "del condado"
+                    _("You are no longer the leader of %(place)s. Thank you for your work.")
+                    % {"place": places.campaign_place(campaign, translation.get_language() or "en")}
+                ),
             )
         return redirect("campaigns:my_campaigns")
     return render(

@@ -7,12 +7,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache as default_cache
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import Campaign, CampaignStatus
+from .geography import zip_for_county
+from .models import Campaign, CampaignStatus, Jurisdiction
+from .places import place_name
 from .states import state_name
 
 ATLAS = Path(settings.BASE_DIR) / "static" / "vendor" / "us-atlas" / "counties-albers-10m.json"
@@ -165,9 +170,16 @@ def _status_phrase(status: str) -> str:
 
 def county_label(name: str, state: str, status: str) -> str:
     return _("%(county)s, %(state)s: 287(g) campaign, %(status)s") % {
-        "county": name,
+        "county": capfirst(place_name(name, state, get_language() or "en", article=False)),
         "state": state_name(state),
         "status": _status_phrase(status),
+    }
+
+
+def city_police_label(name: str, state: str) -> str:
+    return _("%(county)s, %(state)s: 287(g) agreements of city police") % {
+        "county": name,
+        "state": state_name(state),
     }
 
 
@@ -196,12 +208,30 @@ def render_us_map() -> dict:
     One small query per view; the drawing is cached under a hash of exactly what it shows (which
     campaigns, their names, addresses and statuses) and the language, so any change redraws it.
     """
-    rows = list(
+    # A county where only a city's police has an agreement is on the map too (its row has no
+    # slug): the same single query fetches both kinds.
+    found = (
         Campaign.objects.public()
-        .filter(county__isnull=False)
+        .filter(Q(county__isnull=False) | Q(agency__jurisdiction=Jurisdiction.CITY))
         .order_by("state", "county__name")
-        .values_list("county_id", "county__name", "state", "slug", "status")
+        .values_list(
+            "county_id",
+            "county__name",
+            "agency__county_id",
+            "agency__county__name",
+            "state",
+            "slug",
+            "status",
+        )
     )
+    rows, police = [], set()
+    for fips, name, city_fips, city_county, state, slug, status in found:
+        if fips:
+            rows.append((fips, name, state, slug, status))
+        else:
+            police.add((city_fips, city_county, state, "", status))
+    drawn = {row[0] for row in rows}
+    rows += sorted(row for row in police if row[0] not in drawn)
     version = hashlib.sha256(repr(rows).encode()).hexdigest()[:20]
     key = f"us-map:{get_language()}:{version}"
     context = default_cache.get(key)
@@ -216,20 +246,30 @@ def render_us_map() -> dict:
 
 def _build(rows: list[tuple]) -> dict:
     counties = []
+    by_fips: dict[str, dict] = {}
     for fips, name, state, slug, status in rows:
-        url = Campaign(state=state, slug=slug).get_absolute_url()
-        counties.append(
-            {
-                "fips": fips,
-                "name": name,
-                "state": state,
-                "url": url,
-                "status": status,
-                "needs_leader": status == CampaignStatus.OPEN,
-                "label": county_label(name, state, status),
-                "drawn": bool(county_path(fips)),
-            }
-        )
+        if fips in by_fips:  # one more police campaign in a county already listed
+            by_fips[fips]["needs_leader"] |= status == CampaignStatus.OPEN
+            continue
+        if slug:
+            url = Campaign(state=state, slug=slug).get_absolute_url()
+            label = county_label(name, state, status)
+        else:
+            # Its ZIP code's search lists every city police of the county, grouped.
+            url = f"{reverse('campaigns:search')}?q={zip_for_county(fips)}"
+            label = city_police_label(name, state)
+        by_fips[fips] = {
+            "fips": fips,
+            "name": name,
+            "state": state,
+            "url": url,
+            "status": status,
+            "needs_leader": status == CampaignStatus.OPEN,
+            "label": label,
+            "drawn": bool(county_path(fips)),
+        }
+        counties.append(by_fips[fips])
+    counties.sort(key=lambda c: (c["state"], c["name"]))
     by_state: dict[str, list[dict]] = {}
     for county in counties:
         by_state.setdefault(county["state"], []).append(county)

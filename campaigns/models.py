@@ -37,6 +37,15 @@ class AgencyType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Jurisdiction(models.TextChoices):
+    """Where an agency's agreement reaches: what a ZIP or city search must show it for."""
+
+    COUNTY = "county", _("County")  # a sheriff, a county jail, county police or a county office
+    CITY = "city", _("City or town")  # a police department, marshal or campus: county known too
+    STATE = "state", _("Whole state")  # a state police, patrol, department of corrections
+    UNPLACED = "", _("Not placed")  # the import could not tell; staff may set it in the admin
+
+
 class Agency(models.Model):
     """A law-enforcement agency that holds one or more 287(g) agreements."""
 
@@ -52,6 +61,13 @@ class Agency(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="agencies",
+        help_text=_("For a city or town, the county it lies in (the one a ZIP search finds)."),
+    )
+    jurisdiction = models.CharField(
+        _("jurisdiction"), max_length=10, choices=Jurisdiction.choices, blank=True, default=""
+    )
+    city = models.CharField(
+        _("city or town"), max_length=100, blank=True, help_text=_("Only for a city jurisdiction.")
     )
     # Folded "agency county state-name state" so one LIKE finds any of them, accent-blind.
     search_text = models.TextField(editable=False, default="")
@@ -65,15 +81,40 @@ class Agency(models.Model):
             models.CheckConstraint(
                 condition=Q(agency_type__in=AgencyType.values), name="agency_type_valid"
             ),
+            # A county agency has its county; a city agency its city and that city's county; a
+            # statewide or not-yet-placed agency neither.
+            models.CheckConstraint(
+                condition=(
+                    Q(jurisdiction=Jurisdiction.COUNTY, county__isnull=False, city="")
+                    | (Q(jurisdiction=Jurisdiction.CITY, county__isnull=False) & ~Q(city=""))
+                    | Q(
+                        jurisdiction__in=[Jurisdiction.STATE, Jurisdiction.UNPLACED],
+                        county__isnull=True,
+                        city="",
+                    )
+                ),
+                name="agency_jurisdiction_consistent",
+                violation_error_message=_(
+                    "A county agency needs its county; a city agency its city and that city's "
+                    "county; a statewide or unplaced agency neither."
+                ),
+            ),
         ]
 
     def __str__(self):
         return f"{self.name} ({self.state})"
 
     def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def fill_derived(self) -> None:
+        """What save() computes (bulk_create does not call save(): the import calls this)."""
+        if not self.jurisdiction and self.county_id:
+            # An agency given only a county (by hand, or by an older caller) is that county's.
+            self.jurisdiction = Jurisdiction.COUNTY
         self.match_name = self.match_key(self.name)
         self.search_text = self.build_search_text()
-        super().save(*args, **kwargs)
 
     @staticmethod
     def match_key(name: str) -> str:
@@ -81,6 +122,8 @@ class Agency(models.Model):
 
     def build_search_text(self) -> str:
         parts = [self.name, STATE_NAMES.get(self.state, ""), self.state]
+        if self.city:
+            parts.append(self.city)
         if self.county_id:
             parts.append(self.county.name)
         return fold(" | ".join(parts))
@@ -285,7 +328,9 @@ class Campaign(models.Model):
     def contracts(self):
         """Every agreement this campaign targets, oldest agency first."""
         if self.county_id:
-            qs = Contract.objects.filter(agency__county_id=self.county_id)
+            qs = Contract.objects.filter(
+                agency__county_id=self.county_id, agency__jurisdiction=Jurisdiction.COUNTY
+            )
         else:
             qs = Contract.objects.filter(agency_id=self.agency_id)
         return qs.select_related("agency").order_by("agency__name", "model")
@@ -294,7 +339,12 @@ class Campaign(models.Model):
     def listed_contracts(self) -> list:
         """The contracts from prefetched relations (search and lists prefetch them)."""
         if self.county_id:
-            return [c for a in self.county.agencies.all() for c in a.contracts.all()]
+            return [
+                c
+                for a in self.county.agencies.all()
+                if a.jurisdiction == Jurisdiction.COUNTY
+                for c in a.contracts.all()
+            ]
         return list(self.agency.contracts.all()) if self.agency_id else []
 
     @property

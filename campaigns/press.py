@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from config.admin_site import acts_as_staff
 
+from . import places
 from .models import (
     TARGET_CONTACT_FIELDS,
     Campaign,
@@ -35,16 +36,30 @@ class NothingProposed(Exception):
     message = gettext_lazy("Fill in at least one contact detail.")
 
 
+def _place(campaign: Campaign, language: str) -> str:
+    return places.campaign_place(campaign, language)
+
+
+def _who(target: Target, language: str) -> str:
+    """Who the words address: the person, else their office (in Spanish, named in Spanish)."""
+    return target.name or places.agency_name(target.office, language) or target.get_role_display()
+
+
+def _articles(text: str, language: str) -> str:
+    return places.contract_articles(text) if language.startswith("es") else text
+
+
 def call_script(target: Target, language: str) -> str:
     """What to say on the phone, short enough to read aloud."""
     campaign = target.campaign
     with translation.override(language):
-        return _(
+        script = _(
             "Hello, my name is ___ and I live in {place}. I am calling to ask {who} not to renew "
             "the 287(g) agreement with ICE. It turns local officers into immigration agents and "
             "breaks trust between our neighbors and the police. Will you pass on my message? "
             "Thank you."
-        ).format(place=campaign.name, who=target.salutation or target.get_role_display())
+        ).format(place=_place(campaign, language), who=_who(target, language))
+    return _articles(script, language)
 
 
 def email_words(target: Target, language: str) -> tuple[str, str]:
@@ -52,15 +67,15 @@ def email_words(target: Target, language: str) -> tuple[str, str]:
     campaign = target.campaign
     with translation.override(language):
         subject = _("Please do not renew the 287(g) agreement in {place}").format(
-            place=campaign.name
+            place=_place(campaign, language)
         )
         body = _(
             "Dear {who},\n\nI live in {place}, and I ask you not to renew the 287(g) agreement "
             "with ICE. Under 287(g), local officers act as immigration agents: people are "
             "questioned about their status and held for ICE, and our neighbors become afraid to "
             "call the police. Please end the agreement.\n\nSincerely,\n"
-        ).format(place=campaign.name, who=target.salutation or target.get_role_display())
-    return subject, body
+        ).format(place=_place(campaign, language), who=_who(target, language))
+    return _articles(subject, language), _articles(body, language)
 
 
 def press_href(target: Target, kind: str, language: str) -> str:

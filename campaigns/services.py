@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from .geography import county_names, resolve_county
+from .geography import Placement, county_names, place_agency, resolve_county
 from .importing import (
     ContractRow,
     ImportReport,
@@ -28,6 +28,7 @@ from .models import (
     CampaignStatus,
     Contract,
     County,
+    Jurisdiction,
     Leadership,
     LeadershipEnd,
     Target,
@@ -98,41 +99,73 @@ def import_contracts(
 
 
 def _import(rows: list[ContractRow], report: ImportReport) -> None:
-    names = county_names()
-    # Resolve every county first: one unknown county rejects its row (and so the file).
-    fips_by_row: dict[int, str | None] = {}
-    state_by_fips: dict[str, str] = {}
-    for row in rows:
-        if not row.county:
-            fips_by_row[row.line] = None
-            continue
-        fips, alias = resolve_county(row.county, row.state)
-        if not fips:
-            report.rejected.append(
-                RowProblem(row.line, f"unknown county {row.county!r} in {row.state}")
-            )
-            continue
-        if alias:
-            report.aliases.append(f"line {row.line}: {row.county!r} read as {alias!r}")
-        fips_by_row[row.line] = fips
-        state_by_fips.setdefault(fips, row.state)
+    """The import in steps: place every row, then its counties, agencies and contracts."""
+    placements = _place_rows(rows, report)
     if report.rejected:
         return
+    counties = _save_counties(rows, placements)
+    accepted = _save_agencies(rows, placements, counties, report)
+    if report.rejected:
+        return
+    _save_contracts(accepted, report)
+    report.campaigns_created = ensure_campaigns()
 
-    existing_counties = set(
-        County.objects.filter(fips__in=state_by_fips).values_list("fips", flat=True)
-    )
+
+def _place_rows(rows: list[ContractRow], report: ImportReport) -> dict[int, Placement]:
+    """Where each row's agency reaches, by line: its county column when it has one (an unknown
+    county rejects the row, and so the file), else what the agency's name says (see
+    geography.place_agency). A row that cannot be placed is imported and reported, by line."""
+    placements: dict[int, Placement] = {}
+    by_name: dict[tuple[str, str], Placement] = {}
+    for row in rows:
+        if row.county:
+            fips, alias = resolve_county(row.county, row.state)
+            if not fips:
+                report.rejected.append(
+                    RowProblem(row.line, f"unknown county {row.county!r} in {row.state}")
+                )
+                continue
+            if alias:
+                report.aliases.append(f"line {row.line}: {row.county!r} read as {alias!r}")
+            placement = Placement(Jurisdiction.COUNTY, fips=fips)
+        else:
+            key = (row.state, Agency.match_key(row.agency))
+            placement = by_name.get(key) or by_name.setdefault(
+                key, place_agency(row.agency, row.state)
+            )
+        placements[row.line] = placement
+        report.placed[placement.jurisdiction] = report.placed.get(placement.jurisdiction, 0) + 1
+        if not placement.jurisdiction:
+            report.unplaced.append(RowProblem(row.line, f"{row.agency}: {placement.reason}"))
+    return placements
+
+
+def _save_counties(rows: list[ContractRow], placements: dict[int, Placement]) -> dict[str, County]:
+    """The counties the rows need, the missing ones created in one INSERT."""
+    names = county_names()
+    state_by_fips = {
+        placements[row.line].fips: row.state for row in rows if placements[row.line].fips
+    }
+    existing = set(County.objects.filter(fips__in=state_by_fips).values_list("fips", flat=True))
     County.objects.bulk_create(
         [
             County(fips=f, name=names.get(f, f), state=state_by_fips[f])
-            for f in sorted(state_by_fips.keys() - existing_counties)
+            for f in sorted(state_by_fips.keys() - existing)
         ]
     )
-    counties = County.objects.in_bulk(list(state_by_fips))
+    return County.objects.in_bulk(list(state_by_fips))
 
-    # Agencies first (new ones in one INSERT), then contracts (new ones in one INSERT): the 2026
-    # list has 1,800 rows, and a query per row made the import take many seconds.
-    agencies = {(a.state, a.match_name): a for a in Agency.objects.select_related("county")}
+
+def _save_agencies(
+    rows: list[ContractRow],
+    placements: dict[int, Placement],
+    counties: dict[str, County],
+    report: ImportReport,
+) -> list[tuple[ContractRow, Agency]]:
+    """Each row with its agency; new agencies in one INSERT (a query per row made the 1,843-row
+    list take seconds). A county column moves a known agency; a place read from the name only
+    fills an agency not placed yet, so that a staff correction in the admin stays."""
+    agencies = {(a.state, a.match_name): a for a in Agency.objects.all()}
     new_agencies: list[Agency] = []
     seen_keys: set[tuple[str, str, str]] = set()
     accepted: list[tuple[ContractRow, Agency]] = []
@@ -144,27 +177,39 @@ def _import(rows: list[ContractRow], report: ImportReport) -> None:
             )
             continue
         seen_keys.add(key)
-        county = counties.get(fips_by_row[row.line]) if fips_by_row[row.line] else None
+        placement = placements[row.line]
         agency = agencies.get(key[:2])
         if agency is None:
-            agency = Agency(
-                name=row.agency, agency_type=row.agency_type, state=row.state, county=county
-            )
+            agency = Agency(name=row.agency, agency_type=row.agency_type, state=row.state)
+            _set_place(agency, placement, counties)
             agencies[key[:2]] = agency
             new_agencies.append(agency)
-        elif county is not None and agency.county_id != county.fips:
-            agency.county = county
-            if agency.pk:
-                agency.save()
+        elif (
+            agency.pk
+            and (row.county or not agency.jurisdiction)
+            and _set_place(agency, placement, counties)
+        ):
+            agency.save()
         accepted.append((row, agency))
-    if report.rejected:
-        return
-    for agency in new_agencies:
-        # What Agency.save() computes, since bulk_create does not call save().
-        agency.match_name = Agency.match_key(agency.name)
-        agency.search_text = agency.build_search_text()
-    Agency.objects.bulk_create(new_agencies)
+    if not report.rejected:
+        for agency in new_agencies:
+            agency.fill_derived()
+        Agency.objects.bulk_create(new_agencies)
+    return accepted
 
+
+def _set_place(agency: Agency, placement: Placement, counties: dict[str, County]) -> bool:
+    """Give the agency this placement; True when that changed anything."""
+    county = counties.get(placement.fips) if placement.fips else None
+    place = (placement.jurisdiction, county.pk if county else None, placement.city)
+    if not placement.jurisdiction or place == (agency.jurisdiction, agency.county_id, agency.city):
+        return False
+    agency.jurisdiction, agency.county, agency.city = placement.jurisdiction, county, placement.city
+    return True
+
+
+def _save_contracts(accepted: list[tuple[ContractRow, Agency]], report: ImportReport) -> None:
+    """New contracts in one INSERT; a known one updated only where the row changes it."""
     contracts = {(c.agency_id, c.model): c for c in Contract.objects.all()}
     new_contracts: list[Contract] = []
     for row, agency in accepted:
@@ -184,29 +229,27 @@ def _import(rows: list[ContractRow], report: ImportReport) -> None:
             report.changes.append(RowChange(row.line, "created", row.state, row.agency, row.model))
             continue
         updates = row_updates(contract, row)
-        if updates:
-            report.changes.append(
-                RowChange(
-                    row.line,
-                    "updated",
-                    row.state,
-                    row.agency,
-                    row.model,
-                    [(f, getattr(contract, f), v) for f, v in updates.items()],
-                )
-            )
-            status = updates.pop("status", None)
-            for f, v in updates.items():
-                setattr(contract, f, v)
-            if status is not None and contract.set_status(status):
-                updates.update(status=status, status_changed=contract.status_changed)
-            contract.save(update_fields=[*updates, "updated_at"])
-            report.updated += 1
-        else:
+        if not updates:
             report.unchanged += 1
+            continue
+        report.changes.append(
+            RowChange(
+                row.line,
+                "updated",
+                row.state,
+                row.agency,
+                row.model,
+                [(f, getattr(contract, f), v) for f, v in updates.items()],
+            )
+        )
+        status = updates.pop("status", None)
+        for f, v in updates.items():
+            setattr(contract, f, v)
+        if status is not None and contract.set_status(status):
+            updates.update(status=status, status_changed=contract.status_changed)
+        contract.save(update_fields=[*updates, "updated_at"])
+        report.updated += 1
     Contract.objects.bulk_create(new_contracts)
-
-    report.campaigns_created = ensure_campaigns()
 
 
 def _unique_slug(state: str, name: str, taken: set[tuple[str, str]]) -> str:
@@ -237,7 +280,10 @@ def ensure_campaigns() -> int:
 
     new = []
     for agency in agencies:
-        if agency.county_id and agency.county_id not in have_county:
+        # A city's police or a statewide agency has its own campaign: the county's sheriff is
+        # not who decides on a city's agreement.
+        county_wide = agency.jurisdiction == Jurisdiction.COUNTY
+        if county_wide and agency.county_id not in have_county:
             county = agency.county
             new.append(
                 Campaign(
@@ -248,7 +294,7 @@ def ensure_campaigns() -> int:
                 )
             )
             have_county.add(agency.county_id)
-        elif not agency.county_id and agency.pk not in have_agency:
+        elif not county_wide and agency.pk not in have_agency:
             new.append(
                 Campaign(
                     state=agency.state,
@@ -269,7 +315,11 @@ def ensure_campaigns() -> int:
         existing[campaign_id].append((role, office))
     targets = []
     for agency in agencies:
-        campaign = by_county.get(agency.county_id) if agency.county_id else by_agency.get(agency.pk)
+        campaign = (
+            by_county.get(agency.county_id)
+            if agency.jurisdiction == Jurisdiction.COUNTY
+            else by_agency.get(agency.pk)
+        )
         if campaign is not None:
             targets += _head_targets(campaign, [agency], existing[campaign.pk])
     Target.objects.bulk_create(targets)
@@ -305,7 +355,9 @@ def _head_targets(campaign: Campaign, agencies, existing: list[tuple[str, str]])
 def agencies_to_address(campaign: Campaign):
     """The agencies whose head a campaign addresses: its county's, or its own agency."""
     if campaign.county_id:
-        return Agency.objects.filter(county_id=campaign.county_id).order_by("name")
+        return Agency.objects.filter(
+            county_id=campaign.county_id, jurisdiction=Jurisdiction.COUNTY
+        ).order_by("name")
     return Agency.objects.filter(pk=campaign.agency_id)
 
 

@@ -10,8 +10,10 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from . import places
 from .models import Campaign
 
 # The channels a signer or leader shares through, in the order pages list them.
@@ -52,8 +54,9 @@ class ShareKit:
 def signer_message(campaign: Campaign, language: str) -> dict[str, str]:
     """A signer's words to friends: short text, email subject and body (the body has no link)."""
     with translation.override(language):
-        place = f"{campaign.name}, {campaign.state_name}"
-        return {
+        # In Spanish "el condado de Galveston, Texas": a place inside a sentence has its article.
+        place = f"{places.campaign_place(campaign, language)}, {campaign.state_name}"
+        words = {
             "text": _(
                 "I signed the petition asking the sheriff in {place} not to renew the 287(g) "
                 "agreement with ICE. Will you sign too? It takes a minute:"
@@ -66,6 +69,9 @@ def signer_message(campaign: Campaign, language: str) -> dict[str, str]:
                 "only counted:"
             ).format(place=place),
         }
+    if language.startswith("es"):
+        words = {key: places.contract_articles(text) for key, text in words.items()}
+    return {key: capfirst(text) for key, text in words.items()}
 
 
 def share_links(

@@ -9,9 +9,11 @@ from io import BytesIO
 
 from django.conf import settings
 from django.utils import formats, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
+from . import places
 from .documents import BRAND, FONT_BOLD, FONT_REGULAR, OK, WHITE, Box, Document, Printed, qr_png
 from .models import Campaign
 from .sharing import campaign_url, share_links
@@ -28,18 +30,22 @@ OG_SIZE = "1200x630"
 
 def _messages(campaign: Campaign, language: str) -> dict[str, str]:
     with translation.override(language):
-        place = f"{campaign.name}, {campaign.state_name}"
+        # In Spanish "el condado de Galveston, Texas": a place inside a sentence has its article.
+        place = f"{places.campaign_place(campaign, language)}, {campaign.state_name}"
+        goal = formats.number_format(settings.SIGNATURE_GOAL, force_grouping=True)
         return {
-            "short": _(
-                "{place} works with ICE through a 287(g) contract. Sign the petition asking the "
-                "sheriff not to renew it:"
-            ).format(place=place),
+            "short": capfirst(
+                _(
+                    "{place} works with ICE through a 287(g) contract. Sign the petition asking "
+                    "the sheriff not to renew it:"
+                ).format(place=place)
+            ),
             "long": _(
                 "Our sheriff in {place} has a 287(g) agreement with ICE that turns local officers "
                 "into deportation agents. It leads to racial profiling and breaks trust between "
                 "our neighbors and the police. I am gathering {goal} signatures to deliver to the "
                 "sheriff's office. Please sign and share:"
-            ).format(place=place, goal=settings.SIGNATURE_GOAL),
+            ).format(place=place, goal=goal),
             # Instagram captions cannot carry links: the post points to the leader's bio.
             "link_in_bio": _("Link in bio."),
             "email_subject": _("Please sign: end 287(g) in {place}").format(place=place),
@@ -55,7 +61,7 @@ def _messages(campaign: Campaign, language: str) -> dict[str, str]:
                 "Please forward this to anyone in our county who cares about it.\n\nThank you!"
             ).format(
                 place=place,
-                goal=settings.SIGNATURE_GOAL,
+                goal=goal,
                 url=campaign_url(campaign, language=language, source="email"),
             ),
         }

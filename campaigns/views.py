@@ -1,5 +1,6 @@
 """Public pages: home, learn more, county search, the map, campaign pages."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,9 +10,9 @@ from django.views.decorators.cache import never_cache
 
 from .caching import public_page
 from .map import render_us_map
-from .models import Campaign, CampaignStatus, Contract, ContractModel
+from .models import Campaign, CampaignStatus, Contract, ContractModel, Jurisdiction
 from .press import press_targets
-from .search import search_campaigns
+from .search import search_campaigns, search_examples
 from .states import STATE_NAMES, state_name
 from .text import fold
 
@@ -35,6 +36,7 @@ def home(request):
         {
             "cohort": cohort,
             "contract_count": Contract.objects.count(),
+            "search_examples": search_examples(),
             "stats": stats,
             "today": timezone.localdate(),
         },
@@ -48,13 +50,17 @@ def learn(request):
 
 @public_page
 def privacy(request):
-    return render(request, "campaigns/privacy.html")
+    return render(request, "campaigns/privacy.html", {"purge_days": settings.PURGE_AFTER_DAYS})
 
 
 @public_page(params=("q",))
 def search(request):
     result = search_campaigns(request.GET.get("q", ""))
-    return render(request, "campaigns/search.html", {"result": result})
+    return render(
+        request,
+        "campaigns/search.html",
+        {"result": result, "search_examples": search_examples()},
+    )
 
 
 @public_page
@@ -77,7 +83,12 @@ def campaign_list(request):
         state = ""
     if request.GET.get("open"):
         campaigns = campaigns.filter(status=CampaignStatus.OPEN)
-    campaigns = campaigns.annotate(first_expiry=Min("county__agencies__contracts__expires"))
+    campaigns = campaigns.annotate(
+        first_expiry=Min(
+            "county__agencies__contracts__expires",
+            filter=Q(county__agencies__jurisdiction=Jurisdiction.COUNTY),
+        )
+    )
     return render(
         request,
         "campaigns/list.html",

@@ -188,6 +188,8 @@ MFA_TOTP_ISSUER = "End 287(g)"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# US Spanish numbers, times and dates (config/formats/es/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from config.spreadsheets import neutralize
 
@@ -288,7 +288,11 @@ class SignatureAdmin(admin.ModelAdmin):
     def _report(self, request, invalidation):
         self.message_user(
             request,
-            _("%(count)s signatures invalidated. The counts are updated.")
+            ngettext(
+                "%(count)s signature invalidated. The counts are updated.",
+                "%(count)s signatures invalidated. The counts are updated.",
+                invalidation.signatures_affected,
+            )
             % {"count": invalidation.signatures_affected},
             messages.SUCCESS,
         )
@@ -304,9 +308,12 @@ class PetitionTemplateAdmin(admin.ModelAdmin):
         updated = services.apply_petition_template(obj, previous=previous, user=request.user)
         self.message_user(
             request,
-            _(
+            ngettext(
+                "%(count)s campaign with no signatures yet now shows the new text; signed "
+                "petitions and texts written for a campaign are unchanged.",
                 "%(count)s campaigns with no signatures yet now show the new text; signed "
-                "petitions and texts written for a campaign are unchanged."
+                "petitions and texts written for a campaign are unchanged.",
+                updated,
             )
             % {"count": updated},
         )
@@ -338,12 +345,20 @@ class PetitionTextAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Approve the selected proposed versions"))
     def approve(self, request, queryset):
         done = sum(services.approve_petition_text(t, user=request.user) for t in queryset)
-        self.message_user(request, _("%(count)s versions approved.") % {"count": done})
+        self.message_user(
+            request,
+            ngettext("%(count)s version approved.", "%(count)s versions approved.", done)
+            % {"count": done},
+        )
 
     @admin.action(description=gettext_lazy("Reject the selected proposed versions"))
     def reject(self, request, queryset):
         done = sum(services.reject_petition_text(t, user=request.user) for t in queryset)
-        self.message_user(request, _("%(count)s versions rejected.") % {"count": done})
+        self.message_user(
+            request,
+            ngettext("%(count)s version rejected.", "%(count)s versions rejected.", done)
+            % {"count": done},
+        )
 
 
 @admin.register(SiteSettings)
@@ -506,7 +521,11 @@ class PaperBatchAdmin(PrivatePhotoAdmin):
             )
             self.message_user(
                 request,
-                _("%(count)s sheets changed. The counts and the delivery kit follow.")
+                ngettext(
+                    "%(count)s sheet changed. The counts and the delivery kit follow.",
+                    "%(count)s sheets changed. The counts and the delivery kit follow.",
+                    done,
+                )
                 % {"count": done},
                 messages.SUCCESS,
             )

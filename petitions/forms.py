@@ -194,7 +194,7 @@ def clean_photo(photo):
 class DeliveryForm(forms.Form):
     delivered_on = forms.DateField(
         label=_("Date of the delivery"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
     received_by = forms.CharField(
         label=_("Who received it"),

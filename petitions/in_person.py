@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -135,15 +135,22 @@ def _report_batch(request, batch):
     to_check = batch.signatures.repeats_to_check().count()
     messages.success(
         request,
-        _("%(count)s signatures from the sheet are counted as signed on paper.")
+        ngettext(
+            "%(count)s signature from the sheet is counted as signed on paper.",
+            "%(count)s signatures from the sheet are counted as signed on paper.",
+            entered - to_check,
+        )
         % {"count": entered - to_check},
     )
     if to_check:
         messages.warning(
             request,
-            _(
+            ngettext(
+                "%(count)s line looks like someone who had already signed. It is not counted "
+                "yet: check it below.",
                 "%(count)s lines look like people who had already signed. They are not counted "
-                "yet: check them below."
+                "yet: check them below.",
+                to_check,
             )
             % {"count": to_check},
         )
@@ -187,10 +194,15 @@ def close_table(request, state, slug):
     table = SigningTable.objects.filter(campaign=campaign, leader=request.user).first()
     if table is not None:
         table = services.close_signing_table(table)
+        signed = table.signatures.count()
         messages.success(
             request,
-            _("The signing table is closed. %(count)s people signed at it.")
-            % {"count": table.signatures.count()},
+            ngettext(
+                "The signing table is closed. %(count)s person signed at it.",
+                "The signing table is closed. %(count)s people signed at it.",
+                signed,
+            )
+            % {"count": signed},
         )
     return _dashboard(campaign)
 

@@ -331,7 +331,7 @@ class SignatureQuerySet(models.QuerySet):
         "last_emailed_at",
     )
 
-    def _insert(self, signature: "Signature"):
+    def _insert_statement(self, signature: "Signature"):
         """(connection, "INSERT INTO … VALUES (…)", values) for `signature`: table and column
         names come from the model, quoted; every value is a parameter."""
         meta = self.model._meta
@@ -351,7 +351,7 @@ class SignatureQuerySet(models.QuerySet):
         INSERT … ON CONFLICT DO NOTHING RETURNING id: an online signature landing at the same
         moment costs no unique violation, whose detail PostgreSQL would write to its log.
         """
-        connection, insert, values = self._insert(signature)
+        connection, insert, values = self._insert_statement(signature)
         pk = connection.ops.quote_name(self.model._meta.pk.column)
         with connection.cursor() as cursor:
             cursor.execute(f"{insert} ON CONFLICT DO NOTHING RETURNING {pk}", values)
@@ -377,7 +377,7 @@ class SignatureQuerySet(models.QuerySet):
         whose detail PostgreSQL writes to its log, address included.
         """
         meta = self.model._meta
-        connection, insert, values = self._insert(signature)
+        connection, insert, values = self._insert_statement(signature)
         quote = connection.ops.quote_name
         table = quote(meta.db_table)
         status, method = (

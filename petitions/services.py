@@ -6,7 +6,6 @@ enqueued after commit, so a failed send never takes a signature with it.
 """
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -18,6 +17,7 @@ from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import places
 from campaigns.geography import county_for_zip
 from campaigns.models import Campaign, CampaignStatus, TargetRole
 from campaigns.states import state_name
@@ -113,6 +113,8 @@ class _Blank(dict):
 
 
 def petition_placeholders(campaign: Campaign, language: str) -> dict[str, str]:
+    """What {county}, {state}, {sheriff} and {agency} become in `language`: in Spanish, places
+    and agencies with their article ("el condado de Etowah"), see campaigns.places."""
     targets = list(campaign.targets.all())
     head = next(
         (t for t in targets if t.role in (TargetRole.SHERIFF, TargetRole.AGENCY_HEAD)), None
@@ -121,25 +123,21 @@ def petition_placeholders(campaign: Campaign, language: str) -> dict[str, str]:
     if language == "es":
         sheriff_default = "el sheriff" if campaign.county_id else "la dirección de la agencia"
         joiner = " y "
+        agencies = [places.agency_name(a, language) for a in agencies]
+        sheriff = head.name if head and head.name else ""
+        if sheriff.startswith("Sheriff "):  # a title, lowercase in Spanish: "el sheriff Pat Doe"
+            sheriff = "el sheriff " + sheriff.removeprefix("Sheriff ")
     else:
         sheriff_default = "the Sheriff" if campaign.county_id else "the head of the agency"
         joiner = " and "
+        sheriff = head.name if head and head.name else ""
+    county = places.campaign_place(campaign, language)
     return _Blank(
-        county=campaign.name,
+        county=county,
         state=state_name(campaign.state, language=language),
-        sheriff=(head.name if head and head.name else sheriff_default),
-        agency=joiner.join(agencies) or campaign.name,
+        sheriff=sheriff or sheriff_default,
+        agency=joiner.join(agencies) or county,
     )
-
-
-# "a el" and "de el" are always "al" and "del" in Spanish; a placeholder can bring the article
-# ("A {sheriff}" with "el sheriff"). "El" capitalised begins a name (El Paso) and stays.
-_SPANISH_CONTRACTION = re.compile(r"\b([Aa]|[Dd]e) el\b")
-
-
-def contract_spanish(text: str) -> str:
-    """Spanish text with "a el" → "al" and "de el" → "del" (as a placeholder may have left it)."""
-    return _SPANISH_CONTRACTION.sub(lambda m: m.group(1) + "l", text)
 
 
 def petition_template() -> PetitionTemplate:
@@ -161,14 +159,13 @@ def render_petition(campaign: Campaign, template: PetitionTemplate | None = None
         "body_en": t.body_en,
         "body_es": t.body_es,
     }
-    rendered = {
+    texts = {
         key: text.format_map(petition_placeholders(campaign, key[-2:]))
         for key, text in sources.items()
     }
-    return {
-        key: contract_spanish(text) if key.endswith("_es") else text
-        for key, text in rendered.items()
-    }
+    for key in ("title_es", "body_es"):
+        texts[key] = places.contract_articles(texts[key])
+    return texts
 
 
 def ensure_petition_texts() -> int:

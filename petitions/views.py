@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from campaigns.caching import public_page
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignStatus, TargetRole
 from config.admin_site import acts_as_staff
 from config.ratelimit import client_hash, client_key, retry_after
 from config.views import rate_limited, retry_in_words
@@ -64,7 +64,19 @@ def campaign_page_context(request, campaign, *, form: SignForm | None = None) ->
         "signing_closed": closed or (None if petition else services.SigningClosed.message),
         "sign_form": form,
         "sign_url": _sign_url(campaign),
+        **_delivery_banner(campaign),
     }
+
+
+def _delivery_banner(campaign) -> dict:
+    """The latest delivery and whom it went to, for the banner of a delivered campaign."""
+    if campaign.status in (CampaignStatus.OPEN, CampaignStatus.LED):
+        return {}
+    delivery = campaign.deliveries.first()
+    if delivery is None:
+        return {}
+    head = next((t for t in campaign.targets.all() if t.role != TargetRole.OFFICIAL), None)
+    return {"delivery": delivery, "delivered_to": head and (head.office or head.name)}
 
 
 def _sign_url(campaign):

@@ -513,7 +513,7 @@ def test_training_and_sample_petition_exist_in_both_languages(db):
 
 def test_campaign_page_shows_the_spanish_petition(client, campaign):
     html = client.get(CAMPAIGN).content.decode()
-    assert "Pongan fin al contrato 287(g) en Galveston County" in html
+    assert "Pongamos fin al 287(g) en el condado de Galveston" in html
 
 
 @pytest.fixture
@@ -523,8 +523,8 @@ def wake(db):
 
 def test_state_names_are_written_in_spanish(client, wake):
     page = client.get("/es/campaigns/nc/wake-county/").content.decode()
-    assert "Fin al 287(g) en Wake County, Carolina del Norte" in page
-    assert "Wake County, Carolina del Norte:" in page  # the Spanish petition's salutation
+    assert "Pongamos fin al 287(g) en el condado de Wake, Carolina del Norte" in page
+    assert "del condado de Wake, Carolina del Norte:" in page  # the petition's salutation
     assert "Carolina del Norte" in client.get("/es/map/").content.decode()
     assert "North Carolina" not in client.get("/es/campaigns/").content.decode()
     assert "North Carolina" in client.get("/map/").content.decode()
@@ -559,7 +559,7 @@ def test_a_spanish_signer_gets_the_confirmation_email_in_spanish(
     _sign(client, "/es", "lucia@example.org", django_capture_on_commit_callbacks)
     (message,) = mailoutbox
     assert message.subject.startswith("Confirme su firma:")
-    assert "Pongan fin al contrato 287(g) en Galveston County" in message.subject
+    assert "Pongamos fin al 287(g) en el condado de Galveston" in message.subject
     assert "Gracias por firmar la petición" in message.body
     assert "http://testserver/es/confirm/" in message.body
     assert "http://testserver/es/withdraw/" in message.body
@@ -605,7 +605,7 @@ def test_a_spanish_signup_gets_the_verification_email_in_spanish(client, db, mai
     assert response.status_code == 302
     (message,) = mailoutbox
     assert message.subject.endswith("Confirme su correo electrónico")
-    assert "Para confirmar la dirección, abra este enlace:" in message.body
+    assert "Para confirmar su correo electrónico, abra este enlace:" in message.body
     assert "/es/accounts/confirm-email/" in message.body
     assert not english_left(_mail_text(message), data=DATA)
 
@@ -639,13 +639,13 @@ def test_home_page_dates_the_cohort_in_spanish(client, campaign):
         expires=date(2019, 6, 30),
     )
     html = client.get("/es/").content.decode()
-    assert "El 30 de junio de 2019, 2 contratos entre ICE y la policía local debían vencer." in html
+    assert "El 30 de junio de 2019, 2 acuerdos entre ICE y la policía local debían vencer." in html
 
 
 def test_large_numbers_are_grouped_for_the_language(client, campaign, settings):
     settings.SIGNATURE_GOAL = 1500
     spanish = client.get(CAMPAIGN).content.decode()
-    assert "0 de 1\xa0500" in spanish  # Django's Spanish grouping: a non-breaking space
+    assert "0 de 1,500" in spanish  # US Spanish groups as US English does
     english = client.get("/campaigns/tx/galveston-county/").content.decode()
     assert "0 of 1,500" in english
 
@@ -654,7 +654,7 @@ def test_leader_dashboard_numbers_are_grouped_for_the_language(client, leader, s
     settings.SIGNATURE_GOAL = 2500
     client.force_login(leader.user)
     html = client.get(CAMPAIGN + "dashboard/").content.decode()
-    assert "2 firmas confirmadas" in html and "meta: 2\xa0500" in html
+    assert "2 firmas confirmadas" in html and "meta: 2,500" in html
 
 
 # Choosing the language -------------------------------------------------------------------------

@@ -112,7 +112,7 @@ def test_sign_up_page_says_the_password_rule_in_one_sentence(client, campaign):
 def test_spanish_sign_up_page_names_the_county_and_the_password_rule(client, campaign):
     html = client.get("/es" + campaign.get_absolute_url() + "lead/", follow=True).content.decode()
 
-    assert f"para ser líder de la campaña en {campaign.name}" in html
+    assert "para ser líder de la campaña en el condado de Galveston" in html
     assert "Use al menos 8 caracteres" in html
 
 

@@ -24,7 +24,7 @@ def _rows(name: str):
 def test_the_2026_list_imports_in_a_fixed_number_of_queries(django_assert_max_num_queries):
     rows = _rows("287g_agreements_2026-05.csv")
 
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(25):
         report = import_contracts(rows)
 
     assert report.written
@@ -37,8 +37,8 @@ def test_the_2026_list_over_the_2019_one_costs_one_query_per_updated_contract(
     assert import_contracts(_rows("287g_agreements_2019.csv")).written
     rows = _rows("287g_agreements_2026-05.csv")
 
-    # 93 contracts of 2019 are on the 2026 list: one UPDATE each, plus the fixed handful.
-    with django_assert_max_num_queries(93 + 30):
+    # 93 contracts of 2019 are on the 2026 list: one UPDATE each, plus the fixed handful (23 today).
+    with django_assert_max_num_queries(93 + 25):
         report = import_contracts(rows)
 
     assert report.written

@@ -133,3 +133,26 @@ def test_the_map_page_stays_light_even_with_every_2026_contract(client):
     assert len(light) < 120_000
     assert len(full) < 450_000
     assert len(gzip.compress(full)) < 90_000
+
+
+def test_a_county_where_only_a_city_police_has_an_agreement_is_on_the_map(client):
+    from campaigns.models import Agency
+    from campaigns.services import ensure_campaigns
+    from tests.factories import ContractFactory, CountyFactory
+
+    county = CountyFactory(fips="01123", name="Tallapoosa County", state="AL")
+    agency = Agency.objects.create(
+        name="Camp Hill Police Department",
+        state="AL",
+        agency_type="police",
+        jurisdiction="city",
+        city="Camp Hill",
+        county=county,
+    )
+    ContractFactory(agency=agency)
+    ensure_campaigns()
+
+    html = client.get("/map/").content.decode()
+    label = "Tallapoosa County, Alabama: 287(g) agreements of city police"
+    assert f'aria-label="{label}"' in html
+    assert '<a href="/search/?q=35010">Tallapoosa County</a>' in html

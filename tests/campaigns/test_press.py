@@ -71,7 +71,7 @@ def test_spanish_page_has_the_call_script_in_spanish_and_english_and_a_spanish_e
     client, campaign, sheriff
 ):
     html = client.get("/es" + PATH).content.decode()
-    assert "Hola, me llamo ___ y vivo en Galveston County." in html
+    assert "Hola, me llamo ___ y vivo en el condado de Galveston." in html
     assert 'lang="en"' in html and "Hello, my name is ___ and I live in Galveston County." in html
     location = client.get(_press_link(html, "email"))["Location"]
     body = parse_qs(urlsplit(location).query)["body"][0]

@@ -117,7 +117,7 @@ def test_the_agency_search_text_holds_the_county_name_with_accents_folded(dona_a
 def test_a_zip_code_in_a_contract_county_finds_its_campaign(client, galveston, q):
     html = _search(client, q)
     assert galveston.get_absolute_url() in html
-    assert "ZIP code 77550 is in Galveston County, TX." in html
+    assert "ZIP code 77550 is in Galveston, Galveston County, TX." in html
 
 
 def test_a_zip_code_resolves_an_accented_county(client, dona_ana):
@@ -126,8 +126,8 @@ def test_a_zip_code_resolves_an_accented_county(client, dona_ana):
 
 def test_a_zip_code_in_a_county_without_a_contract_says_so(client, galveston):
     html = _search(client, "10001")
-    assert "ZIP code 10001 is in New York County, NY." in html
-    assert "We have no 287(g) contract on file for that county." in html
+    assert "ZIP code 10001 is in New York, New York County, NY." in html
+    assert "We have no 287(g) contract on file for New York County, NY." in html
     assert galveston.get_absolute_url() not in html
 
 
@@ -137,8 +137,8 @@ def test_an_unknown_zip_code_says_so(client, galveston):
 
 
 def test_no_match_says_so_and_suggests_other_searches(client, galveston):
-    html = _search(client, "Atlantis")
-    assert "No 287(g) contract matches “Atlantis”." in html
+    html = _search(client, "Narnia")
+    assert "No 287(g) contract matches “Narnia”." in html
     assert "your state, or your 5-digit ZIP code" in html
     assert 'href="/map/"' in html
 
@@ -146,7 +146,7 @@ def test_no_match_says_so_and_suggests_other_searches(client, galveston):
 def test_an_empty_search_explains_what_to_type(client, galveston):
     for q in ["", "   ", "\x00\x00"]:
         html = _search(client, q)
-        assert "Type the name of your county" in html
+        assert "Type your 5-digit ZIP code, your city or town, your county" in html
         assert "campaign found" not in html
 
 

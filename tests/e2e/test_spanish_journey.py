@@ -41,7 +41,7 @@ def test_lucia_switches_to_spanish_signs_and_confirms(journey, live_server, inbo
     page.get_by_role("button", name=es("Search"), exact=True).click()
     page.wait_for_url("**/es/search/?q=77550")
     assert_spanish(page)
-    page.get_by_role("link", name="Galveston County").click()
+    page.get_by_role("link", name="Condado de Galveston").click()
     page.wait_for_url("**/es/campaigns/tx/galveston-county/")
     assert_spanish(page)
     assert counted(page) == es("%(count)s of %(goal)s", count=2, goal=200)

@@ -87,7 +87,7 @@ def _png() -> bytes:
     ("language", "title", "address"),
     [
         ("en", "End the 287(g) contract in Galveston County", "/campaigns/tx/galveston-county/"),
-        ("es", "Pongan fin al contrato 287(g) en Galveston County", "/es/campaigns/tx/"),
+        ("es", "Pongamos fin al 287(g) en el condado de Galveston", "/es/campaigns/tx/"),
     ],
 )
 def test_the_sign_up_sheet_has_the_petition_link_and_columns_in_each_language(
@@ -229,7 +229,7 @@ def test_the_same_name_and_zip_is_held_for_the_leader_not_dropped(client, campai
     assert (other_zip.status, other_zip.possible_duplicate) == ("confirmed", False)
     assert client.get(_url(campaign, "count/")).json()["counted"] == 2
     dashboard = client.get(response["Location"]).content.decode()
-    assert "1 lines look like people who had already signed." in dashboard
+    assert "1 line looks like someone who had already signed." in dashboard
     assert "Check these signatures" in dashboard
     assert "Yes, a different person: count it" in dashboard
 

@@ -269,7 +269,7 @@ def test_the_leader_closes_the_table(client, campaign, table):
     response = unlock(client, campaign)
     assert response["Location"] == _url(campaign, "dashboard/")
     assert (
-        "The signing table is closed. 1 people signed at it."
+        "The signing table is closed. 1 person signed at it."
         in client.get(response["Location"]).content.decode()
     )
     table.refresh_from_db()

@@ -1,7 +1,8 @@
 """Import a 287(g) contract list: our CSV format, or ICE's participating-agencies sheet (CSV/XLSX).
 
 Idempotent (a second run changes nothing) and all-or-nothing (one bad row: nothing is written).
-Creates the county campaigns the new contracts need. The admin's import calls the same service.
+Creates the county campaigns the new contracts need. Places every agency (its county, city or
+state) and lists, by line, the ones it could not place; staff place those in the admin. The admin's import calls the same service.
 """
 
 from pathlib import Path
@@ -31,6 +32,9 @@ class Command(BaseCommand):
         for alias in report.aliases:
             if verbosity >= 1:
                 self.stdout.write(f"alias used, {alias}")
+        for problem in report.unplaced:
+            if verbosity >= 1:
+                self.stdout.write(f"line {problem.line}: not placed: {problem.reason}")
         for problem in report.rejected:
             self.stderr.write(f"line {problem.line}: rejected: {problem.reason}")
         if verbosity >= 1:

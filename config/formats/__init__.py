@@ -1,0 +1,1 @@
+"""Format overrides per language, found through FORMAT_MODULE_PATH."""
