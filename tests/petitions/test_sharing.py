@@ -49,7 +49,7 @@ def test_share_urls_carry_the_signers_words_and_the_link_tagged_by_channel(
 
     assert links["email"].startswith("mailto:?subject=")
     email = parse_qs(links["email"].removeprefix("mailto:?"))
-    assert "287(g)" in email["subject"][0] and "Galveston County" in email["subject"][0]
+    assert "287(g)" in email["subject"][0] and "Galveston" in email["subject"][0]
     assert email["body"][0].endswith(f"{url}?src=email")
 
     assert links["facebook"].startswith("https://www.facebook.com/sharer/sharer.php?u=")
@@ -63,6 +63,8 @@ def test_spanish_share_text_keeps_its_accents_encoded_as_utf8(campaign):
     links = share_links(campaign, "es").by_channel()
     assert "Firm%C3%A9%20la%20petici%C3%B3n" in links["whatsapp"]
     assert "%C2%BF" in links["sms"]  # the opening "¿"
+    # The place as a Spanish sentence names it, with its contraction.
+    assert "al sheriff del condado de Galveston, Texas" in share_links(campaign, "es").message
 
 
 def _share_block_is_there(html, path="/campaigns/tx/galveston-county/"):
