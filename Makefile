@@ -56,6 +56,8 @@ messages: install
 	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=bench --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
+# PostgreSQL from DATABASE_URL (default postgres://end287g:end287g@127.0.0.1:5432/end287g, as CI
+# creates it): the bench creates and drops its own database end287g_bench on that server.
 bench: install-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
 

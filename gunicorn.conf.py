@@ -22,3 +22,13 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 # When it is on: no client address (%(h)s), user agent or referrer, and the path without its query.
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
+
+
+def when_ready(server):
+    """With preload_app the app is loaded in the master: each installed app that has a `warm_up`
+    builds its tables now, once, and the forked workers share them (no cold first request)."""
+    from django.apps import apps
+
+    for app in apps.get_app_configs():
+        if hasattr(app, "warm_up"):
+            app.warm_up()

@@ -7,6 +7,8 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import fields_helper, honeypot
+
 
 class SignupForm(AllauthSignupForm):
     def __init__(self, *args, **kwargs):
@@ -14,13 +16,16 @@ class SignupForm(AllauthSignupForm):
         if "password1" in self.fields:
             self.fields["password1"].help_text = password_rule()
         # allauth hides its honeypot with an inline style, which the CSP blocks (the field would
-        # show): templates/account/_fields.html hides it with a class instead.
+        # show): its layout hides it with a class instead.
         name = settings.ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD
         if name in self.fields:
             field = self.fields[name]
             field.label = _("Leave this field empty")
             field.widget.attrs = {"autocomplete": "off", "tabindex": "-1"}
-            field.is_honeypot = True
+        self.helper = fields_helper(
+            *(other for other in self.fields if other != name),
+            *([honeypot(name)] if name in self.fields else []),
+        )
 
 
 def password_rule() -> str:

@@ -22,7 +22,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from campaigns.models import Campaign  # noqa: E402
 from petitions.models import Signature, SignatureStatus  # noqa: E402
-from petitions.services import current_petition, ensure_petition_texts  # noqa: E402
+from petitions.texts import current_petition, ensure_petition_texts  # noqa: E402
 from petitions.tokens import confirm_token  # noqa: E402
 
 BENCH_ZIP = "77550"  # Galveston, TX: a county in the 2019 cohort
@@ -33,7 +33,7 @@ def create_ceiling_table():
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS bench_ceiling ("
-            " id bigserial PRIMARY KEY, email varchar(254) NOT NULL,"
+            " id bigserial PRIMARY KEY, email varchar(254) NOT NULL UNIQUE,"
             " created_at timestamptz NOT NULL)"
         )
 

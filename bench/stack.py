@@ -14,20 +14,43 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PYTHON = sys.executable
 GUNICORN = str(VENV_BIN / "gunicorn")
 HOST = "127.0.0.1"
-PG = {"host": HOST, "port": 5432, "user": "end287g", "password": "end287g"}
+# The PostgreSQL server and role come from DATABASE_URL (as CI creates it, by default); the bench
+# creates its own databases there and never touches the one DATABASE_URL names.
+DEFAULT_DATABASE_URL = "postgres://end287g:end287g@127.0.0.1:5432/end287g"
+
+
+def _server(url: str) -> dict:
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+        raise SystemExit(f"The bench needs PostgreSQL: DATABASE_URL is {parts.scheme}://…")
+    return {
+        "host": parts.hostname or HOST,
+        "port": parts.port or 5432,
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+    }
+
+
+PG = _server(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
 # A port nothing listens on: email is queued in the task table, never sent during the bench.
 DEAD_SMTP = "smtp://127.0.0.1:8199"
 
 
 def database_url(name: str) -> str:
-    return f"postgres://{PG['user']}:{PG['password']}@{PG['host']}:{PG['port']}/{name}"
+    user, password = quote(PG["user"], safe=""), quote(PG["password"], safe="")
+    return f"postgres://{user}:{password}@{PG['host']}:{PG['port']}/{name}"
+
+
+def describe_server() -> str:
+    """Where the bench's databases go (no password): for its output."""
+    return f"role {PG['user']} at {PG['host']}:{PG['port']} (from DATABASE_URL)"
 
 
 def recreate_database(name: str) -> None:
@@ -57,7 +80,8 @@ def server_env(*, database: str, redis_db: int, static_root: Path, site_port: in
         k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_", "BENCH_"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
+        # The production settings, plus the ceiling views served through their middleware.
+        DJANGO_SETTINGS_MODULE="bench.project_settings",
         DEBUG="false",
         SECRET_KEY="bench-" + secrets.token_urlsafe(40),
         ALLOWED_HOSTS=HOST,
@@ -77,7 +101,6 @@ def server_env(*, database: str, redis_db: int, static_root: Path, site_port: in
         # balancer (it writes the entry) and the cluster's nginx appends a second one: two hops.
         CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR",
         TRUSTED_PROXY_HOPS="2",
-        BENCH_CEILING="1",
         LOG_LEVEL="WARNING",
         CSRF_TRUSTED_ORIGINS="",
     )
@@ -155,28 +178,35 @@ class Processes:
         )
 
 
-def wait_until_up(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+def wait_until_up(port: int, proc: subprocess.Popen, timeout: float = 60, path="/healthz") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server on port {port} exited with {proc.returncode}")
         try:
-            status, _h, _b = request(port, "GET", "/healthz")
+            status, _h, _b = request(port, "GET", path)
             if status == 200:
                 return
         except OSError:
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"server on port {port} did not answer /healthz within {timeout:.0f} s")
+    raise RuntimeError(f"server on port {port} did not answer {path} within {timeout:.0f} s")
 
 
 def start_gunicorn(
-    procs: Processes, env: dict, port: int, *, name: str, workers: int | None = None
+    procs: Processes,
+    env: dict,
+    port: int,
+    *,
+    name: str,
+    workers: int | None = None,
+    app: str = "config.wsgi",
 ):
+    """gunicorn with the project's gunicorn.conf.py, serving `app` (the site, or the bare ceiling)."""
     env = {**env, "GUNICORN_BIND": f"{HOST}:{port}"}
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
-    proc = procs.start(name, [GUNICORN, "-c", "gunicorn.conf.py", "config.wsgi"], env)
+    proc = procs.start(name, [GUNICORN, "-c", "gunicorn.conf.py", app], env)
     try:
         wait_until_up(port, proc)
     except RuntimeError as exc:
@@ -185,6 +215,7 @@ def start_gunicorn(
 
 
 NGINX_TEMPLATE = ROOT / "bench" / "nginx-cluster.conf"
+NGINX_STATIC_TEMPLATE = ROOT / "bench" / "nginx-static.conf"
 
 
 def nginx_config(tmp: Path, listen: int, upstreams: list[int]) -> Path:
@@ -203,6 +234,27 @@ def start_nginx(procs: Processes, tmp: Path, listen: int, upstreams: list[int]):
     subprocess.run([*cmd, "-t"], check=True, capture_output=True, timeout=30)
     proc = procs.start("nginx", cmd, os.environ.copy(), stop_signal=signal.SIGQUIT)
     wait_until_up(listen, proc)
+    return proc
+
+
+def start_static_nginx(procs: Processes, tmp: Path, listen: int, page: bytes):
+    """nginx serving `page` as a static file at /page.html (and /healthz): the physical bound."""
+    www = tmp / "www"
+    www.mkdir(parents=True, exist_ok=True)
+    (www / "page.html").write_bytes(page)
+    # Started by root, nginx's workers run as an unprivileged user: they may cross the bench's
+    # private temp dirs to the page (no listing of them) and read it.
+    (www / "page.html").chmod(0o644)
+    for folder in (tmp.parent, tmp, www):
+        folder.chmod(folder.stat().st_mode | 0o011)
+    text = NGINX_STATIC_TEMPLATE.read_text().replace("@TMP@", str(tmp))
+    conf = tmp / "nginx.conf"
+    conf.write_text(text.replace("@LISTEN@", f"{HOST}:{listen}"))
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    cmd = [nginx, "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "error.log")]
+    subprocess.run([*cmd, "-t"], check=True, capture_output=True, timeout=30)
+    proc = procs.start("nginx-static", cmd, os.environ.copy(), stop_signal=signal.SIGQUIT)
+    wait_until_up(listen, proc, path="/page.html")
     return proc
 
 

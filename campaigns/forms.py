@@ -1,11 +1,13 @@
 """Forms for leaders and staff: the commitment, training, delivery plan, petition text, admin changes."""
 
+from crispy_forms.layout import Fieldset
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import fields_helper, honeypot
+
 from .models import Campaign, CampaignStatus, TargetContactProposal
-from .services import OUTCOME_STATUSES
 
 # Django marks invalid fields with aria-invalid and links help and error text by aria-describedby.
 CHECKBOX = forms.CheckboxInput(attrs={"class": "form-check-input"})
@@ -35,6 +37,11 @@ class CommitmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper = fields_helper(
+            Fieldset(_("Your commitment"), "promote", "gather", "deliver", css_class="mb-3"),
+            "public_name",
+            honeypot("website"),
+        )
         self.fields["promote"].error_messages["required"] = _(
             "Tick the box to commit to promoting the campaign."
         )
@@ -76,6 +83,10 @@ class DeliveryPlanForm(forms.Form):
         help_text=_("Leave empty if you do not have a date yet."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_helper()
+
 
 def _in(language: str, widget: type[forms.Widget], **attrs) -> forms.Widget:
     # lang on each field: screen readers pronounce it and browsers spell-check it in its language.
@@ -91,6 +102,13 @@ class PetitionTextForm(forms.Form):
         label=_("Title (Spanish)"), max_length=200, widget=_in("es", forms.TextInput)
     )
     body_es = forms.CharField(label=_("Text (Spanish)"), widget=_in("es", forms.Textarea, rows=8))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_helper(
+            Fieldset(_("English"), "title_en", "body_en"),
+            Fieldset(_("Spanish"), "title_es", "body_es"),
+        )
 
 
 class ReassignForm(forms.Form):
@@ -111,7 +129,7 @@ class ReassignForm(forms.Form):
 class OutcomeForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Outcome"),
-        choices=[(s.value, s.label) for s in CampaignStatus if s in OUTCOME_STATUSES],
+        choices=[(s.value, s.label) for s in CampaignStatus.OUTCOMES],
     )
     outcome_date = forms.DateField(
         label=_("Date"),
@@ -161,3 +179,7 @@ class TargetContactForm(forms.ModelForm):
             "meeting": _("For example: County Commissioners Court, 1st and 3rd Monday, 9 a.m."),
             "note": _("A public source staff can check: the office's website, a meeting agenda."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_helper()

@@ -60,7 +60,7 @@ def _zip_index() -> dict[str, tuple[str, str] | None]:
 
     zipcodes.matching() scans all 42,000 ZIPs on each call (20 ms): at a signing surge that was
     most of a signature's cost. One pass here (~0.5 s, once per process; gunicorn builds it
-    before forking, see config/wsgi.py) turns every later lookup into a dict access.
+    before forking, see gunicorn.conf.py) turns every later lookup into a dict access.
     """
     index: dict[str, tuple[str, str] | None] = {}
     for entry in zipcodes.list_all():

@@ -3,11 +3,10 @@
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from config.mail import send_or_retry
+from config.mail import render_email, send_or_retry
 
 from .models import Leadership
 
@@ -16,11 +15,10 @@ def _send(template: str, leadership: Leadership, to: list[str], task_obj, attemp
     """Render in one language (whatever the worker has active) and send, retried when mail is down."""
     # The leader's language for their own emails; staff notices in the site's default.
     language = leadership.user.language if to == [leadership.user.email] else "en"
-    with translation.override(language):
+    with translation.override(language):  # the links in that language too (/es/…)
         context = {"leadership": leadership, "campaign": leadership.campaign, **extra}
         context.update(_campaign_urls(leadership))
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}.txt", context)
+    subject, body = render_email(template, language, context)
     return send_or_retry(
         EmailMessage(subject, body, to=to), task_obj, attempt, leadership_id=leadership.pk
     )
@@ -28,7 +26,7 @@ def _send(template: str, leadership: Leadership, to: list[str], task_obj, attemp
 
 def _campaign_urls(leadership: Leadership) -> dict:
     campaign = leadership.campaign
-    kwargs = {"state": campaign.state.lower(), "slug": campaign.slug}
+    kwargs = campaign.url_kwargs
     return {
         "campaign_url": settings.SITE_URL + campaign.get_absolute_url(),
         "dashboard_url": settings.SITE_URL + reverse("campaigns:dashboard", kwargs=kwargs),
@@ -58,14 +56,13 @@ def remind_leader_of_training(leadership_id: int, attempt: int = 1) -> None:
     leadership = Leadership.objects.select_related("campaign", "user").get(pk=leadership_id)
     if not leadership.is_active or leadership.training_completed_at:
         return
-    deadline = leadership.claimed_at + settings.CLAIM_TRAINING_DEADLINE
     _send(
         "campaigns/leader/email/training_reminder",
         leadership,
         [leadership.user.email],
         remind_leader_of_training,
         attempt,
-        deadline=deadline,
+        deadline=leadership.training_deadline,
     )
 
 
@@ -79,12 +76,3 @@ def notify_leader_of_reopening(leadership_id: int, attempt: int = 1) -> None:
         notify_leader_of_reopening,
         attempt,
     )
-
-
-@task
-def remind_leaders() -> dict:
-    """The scheduled run of `manage.py remind_leaders`."""
-    from .services import reopen_stale_claims
-
-    report = reopen_stale_claims()
-    return {"reminded": len(report.reminded), "reopened": len(report.reopened)}

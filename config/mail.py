@@ -1,4 +1,5 @@
-"""Email from background tasks: when the mail server is down, the task is tried again later.
+"""Email from background tasks: rendered one way, and when the mail server is down, the task is
+tried again later.
 
 Every task that sends mail goes through `send_or_retry`, so a signer's confirmation and a leader's
 reminder survive the same outage the same way. Logs carry task names and ids only.
@@ -8,11 +9,21 @@ import logging
 from datetime import timedelta
 
 from django.core.mail import EmailMessage
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+
+
+def render_email(template: str, language: str, context: dict) -> tuple[str, str]:
+    """(subject, body) of `template`_subject.txt and `template`.txt in `language`; the subject
+    on one line (a header cannot hold a newline)."""
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context)
+    return subject, body
 
 
 def retry_delay(attempt: int) -> timedelta:

@@ -322,7 +322,7 @@ CLAIM_TRAINING_DEADLINE = timedelta(days=env.int("CLAIM_TRAINING_DAYS", default=
 CLAIMS_PER_ADDRESS_PER_DAY = env.int("CLAIMS_PER_ADDRESS_PER_DAY", default=3)
 COUNT_CACHE_SECONDS = env.int("COUNT_CACHE_SECONDS", default=5)
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=10)
-# Rendered public pages kept in the shared cache (campaigns/caching.py): on with Redis; off with
+# Rendered public pages kept in the shared cache (config/caching.py): on with Redis; off with
 # local memory (development, tests), where each process would keep and show its own copy.
 PAGE_CACHE_SECONDS = env.int(
     "PAGE_CACHE_SECONDS",
@@ -362,6 +362,3 @@ LOGGING = {
         "django.template": {"level": "INFO"},
     },
 }
-
-# The benchmark's ceiling views (config/bench_views.py): never on in production.
-BENCH_CEILING = env.bool("BENCH_CEILING", default=False)

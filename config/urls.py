@@ -14,11 +14,7 @@ protect_admin(admin.site)
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("lang/<str:code>/", choose_language, name="choose_language"),
-    path(
-        f"{settings.ADMIN_URL}signing-activity/",
-        admin.site.admin_view(views.signing_monitor),
-        name="signing_monitor",
-    ),
+    # Admin's pages include the staff signing monitor (signing-activity/, petitions/admin.py).
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
@@ -28,9 +24,6 @@ urlpatterns += i18n_patterns(
     path("", include("campaigns.urls")),
     prefix_default_language=False,
 )
-
-if settings.BENCH_CEILING:
-    urlpatterns += [path("", include("config.bench_views"))]
 
 # allauth's rate limits (login, sign-up, password reset) answer with the same 429 page as ours.
 handler429 = "config.views.rate_limited"

@@ -1,11 +1,8 @@
 """Pages that belong to the site as a whole: health check, rate-limit and error pages."""
 
-from datetime import timedelta
-
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
@@ -45,38 +42,3 @@ def not_found(request, exception=None):
 def server_error(request):
     # No template context processors that touch the database: the error may be the database.
     return render(request, "500.html", status=500)
-
-
-def signing_monitor(request):
-    """Staff only (wrapped by admin_view in urls): activity per hour and spikes, to spot floods."""
-    from django.urls import reverse
-
-    from campaigns.models import Campaign
-    from petitions import monitoring
-    from petitions.models import SiteSettings
-
-    campaign = None
-    campaign_id = request.GET.get("campaign", "")
-    if campaign_id.isdigit():
-        campaign = Campaign.objects.filter(pk=int(campaign_id)).first()
-    site = SiteSettings.load()
-    context = {
-        **admin_site_context(request),
-        "campaign": campaign,
-        "hourly": monitoring.hourly_counts(campaign_id=campaign.pk if campaign else None),
-        "busiest": monitoring.busiest_campaigns(),
-        "spikes": monitoring.spikes(),
-        # Where a spike's "invalidate" link starts its window (the hour the spike counts).
-        "hour_ago": f"{timezone.localtime() - timedelta(hours=1):%Y-%m-%d %H:%M:%S}",
-        "site_paused": site.signing_paused,
-        "settings_url": reverse("admin:petitions_sitesettings_change", args=[site.pk]),
-    }
-    response = render(request, "admin/petitions/monitor.html", context)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def admin_site_context(request):
-    from django.contrib import admin
-
-    return admin.site.each_context(request)

@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn (see gunicorn.conf.py)."""
+"""WSGI entry point for gunicorn (see gunicorn.conf.py: it warms the apps up before forking)."""
 
 import os
 
@@ -6,8 +6,3 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
-
-# With preload_app, this runs once in gunicorn's master: the workers share the tables it builds.
-from campaigns.geography import warm_up  # noqa: E402
-
-warm_up()

@@ -2,13 +2,13 @@
 paper batches (review with a reason, the sheet's photo), site switches, and read-only records of
 deliveries, exports, milestones and signing tables."""
 
-import csv
+from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,10 +16,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from config.spreadsheets import neutralize
+from campaigns.models import Campaign
+from config.outbox import enqueue_with_transaction
 
-from . import services
+from . import monitoring, tasks
+from .errors import MatchesChanged
+from .exports import export_signatures_csv
 from .forms import InvalidationForm, ReasonForm
+from .in_person import accept_paper_batch, reject_paper_batch
+from .invalidation import InvalidationCriteria, invalidate_signatures
 from .models import (
     CampaignTally,
     Delivery,
@@ -35,26 +40,12 @@ from .models import (
     SiteSettings,
     email_key,
 )
-
-EXPORT_FIELDS = [
-    "campaign",
-    "name",
-    "email",
-    "zip_code",
-    "county_resident",
-    "visibility",
-    "status",
-    "method",
-    "language",
-    "keep_updated",
-    "source",
-    "created_at",
-    "confirmed_at",
-]
-
-
-def _cell(value) -> str:
-    return neutralize("" if value is None else str(value))
+from .texts import (
+    apply_petition_template,
+    approve_petition_text,
+    petition_template,
+    reject_petition_text,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -193,34 +184,13 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Export selected signatures as CSV"))
     def export_csv(self, request, queryset):
-        rows = list(queryset.select_related("campaign").order_by("campaign_id", "created_at"))
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            export_signatures_csv(queryset, user=request.user),
+            content_type="text/csv; charset=utf-8",
+        )
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="signatures-{stamp}.csv"'
         response["Cache-Control"] = "private, no-store"
-        writer = csv.writer(response)
-        writer.writerow(EXPORT_FIELDS)
-        for s in rows:
-            writer.writerow(
-                [
-                    _cell(f"{s.campaign.name}, {s.campaign.state}"),
-                    *(_cell(getattr(s, f)) for f in EXPORT_FIELDS[1:]),
-                ]
-            )
-        per_campaign = {}
-        for s in rows:
-            per_campaign.setdefault(s.campaign, 0)
-            per_campaign[s.campaign] += 1
-        # One audit row per campaign exported: who, when, which campaign, how many rows.
-        ExportAudit.objects.bulk_create(
-            ExportAudit(
-                user=request.user,
-                campaign=campaign,
-                rows=n,
-                description=f"Signatures CSV from admin: {campaign}",
-            )
-            for campaign, n in per_campaign.items()
-        )
         return response
 
     @admin.action(description=gettext_lazy("Invalidate selected signatures (asks for a reason)"))
@@ -228,14 +198,14 @@ class SignatureAdmin(admin.ModelAdmin):
         ids = list(queryset.values_list("pk", flat=True))
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            invalidation = services.invalidate_signatures(
-                services.InvalidationCriteria(signature_ids=ids),
+            invalidation = invalidate_signatures(
+                InvalidationCriteria(signature_ids=ids),
                 reason=form.cleaned_data["reason"],
                 user=request.user,
             )
             self._report(request, invalidation)
             return None
-        criteria = services.InvalidationCriteria(signature_ids=ids)
+        criteria = InvalidationCriteria(signature_ids=ids)
         return self._page(request, form, criteria, selected=ids, action="invalidate_selected")
 
     def invalidate_view(self, request):
@@ -252,7 +222,7 @@ class SignatureAdmin(admin.ModelAdmin):
         criteria = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            criteria = services.InvalidationCriteria(
+            criteria = InvalidationCriteria(
                 campaign=data["campaign"],
                 email_domain=data["email_domain"],
                 signed_from=data["signed_from"],
@@ -260,13 +230,13 @@ class SignatureAdmin(admin.ModelAdmin):
             )
             if "confirm" in request.POST and data["matching"] is not None:
                 try:
-                    invalidation = services.invalidate_signatures(
+                    invalidation = invalidate_signatures(
                         criteria,
                         reason=data["reason"],
                         user=request.user,
                         expected=data["matching"],
                     )
-                except services.MatchesChanged as exc:
+                except MatchesChanged as exc:
                     form.add_error(None, exc.message)
                 else:
                     self._report(request, invalidation)
@@ -303,9 +273,9 @@ class PetitionTemplateAdmin(admin.ModelAdmin):
     list_display = ["title_en", "updated_at"]
 
     def save_model(self, request, obj, form, change):
-        previous = services.petition_template()  # before this save: what campaigns show now
+        previous = petition_template()  # before this save: what campaigns show now
         super().save_model(request, obj, form, change)
-        updated = services.apply_petition_template(obj, previous=previous, user=request.user)
+        updated = apply_petition_template(obj, previous=previous, user=request.user)
         self.message_user(
             request,
             ngettext(
@@ -344,7 +314,7 @@ class PetitionTextAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Approve the selected proposed versions"))
     def approve(self, request, queryset):
-        done = sum(services.approve_petition_text(t, user=request.user) for t in queryset)
+        done = sum(approve_petition_text(t, user=request.user) for t in queryset)
         self.message_user(
             request,
             ngettext("%(count)s version approved.", "%(count)s versions approved.", done)
@@ -353,7 +323,7 @@ class PetitionTextAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Reject the selected proposed versions"))
     def reject(self, request, queryset):
-        done = sum(services.reject_petition_text(t, user=request.user) for t in queryset)
+        done = sum(reject_petition_text(t, user=request.user) for t in queryset)
         self.message_user(
             request,
             ngettext("%(count)s version rejected.", "%(count)s versions rejected.", done)
@@ -373,13 +343,10 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # The counted number depends on milestone_counts: stored tallies follow at once.
-        from campaigns.models import Campaign
-
-        from .counting import refresh_tallies
-
+        # The counted number depends on milestone_counts: stored tallies follow in a task, queued
+        # with the save (every campaign is too much work for the request).
         if "milestone_counts" in form.changed_data:
-            refresh_tallies(Campaign.objects.all())
+            enqueue_with_transaction(tasks.recount_every_campaign)
 
 
 @admin.register(Invalidation)
@@ -506,11 +473,11 @@ class PaperBatchAdmin(PrivatePhotoAdmin):
 
     @admin.action(description=gettext_lazy("Accept the selected sheets (asks for a reason)"))
     def accept_batches(self, request, queryset):
-        return self._review(request, queryset, services.accept_paper_batch, "accept_batches")
+        return self._review(request, queryset, accept_paper_batch, "accept_batches")
 
     @admin.action(description=gettext_lazy("Reject the selected sheets (asks for a reason)"))
     def reject_batches(self, request, queryset):
-        return self._review(request, queryset, services.reject_paper_batch, "reject_batches")
+        return self._review(request, queryset, reject_paper_batch, "reject_batches")
 
     def _review(self, request, queryset, service, action):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
@@ -556,3 +523,41 @@ class SigningTableAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("signatures"), ordering="n_signatures")
     def signatures(self, obj):
         return obj.n_signatures
+
+
+def signing_monitor(request):
+    """Staff only (admin_view: staff with two-factor): activity per hour and spikes, to spot floods."""
+    campaign = None
+    campaign_id = request.GET.get("campaign", "")
+    if campaign_id.isdigit():
+        campaign = Campaign.objects.filter(pk=int(campaign_id)).first()
+    site = SiteSettings.load()
+    context = {
+        **admin.site.each_context(request),
+        "campaign": campaign,
+        "hourly": monitoring.hourly_counts(campaign_id=campaign.pk if campaign else None),
+        "busiest": monitoring.busiest_campaigns(),
+        "spikes": monitoring.spikes(),
+        # Where a spike's "invalidate" link starts its window (the hour the spike counts).
+        "hour_ago": f"{timezone.localtime() - timedelta(hours=1):%Y-%m-%d %H:%M:%S}",
+        "site_paused": site.signing_paused,
+        "settings_url": reverse("admin:petitions_sitesettings_change", args=[site.pk]),
+    }
+    response = render(request, "admin/petitions/monitor.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _with_signing_monitor(site_urls):
+    """The monitor at ADMIN_URL + signing-activity/, beside admin's own pages."""
+
+    def get_urls():
+        monitor = path(
+            "signing-activity/", admin.site.admin_view(signing_monitor), name="signing_monitor"
+        )
+        return [monitor, *site_urls()]
+
+    return get_urls
+
+
+admin.site.get_urls = _with_signing_monitor(admin.site.get_urls)

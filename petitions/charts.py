@@ -1,7 +1,7 @@
 """The leader's progress at a glance: signatures per day and per channel, drawn on the server.
 
 Counts only, never who: the figures are confirmed signatures grouped by day and by channel, and a
-channel shows once it has MIN_CHANNEL_GROUP signatures (campaigns.progress.signatures_by_channel).
+channel shows once it has MIN_CHANNEL_GROUP signatures (petitions.reads.signatures_by_channel).
 The drawing is plain SVG geometry a template writes out; the same figures go in a text table.
 """
 
@@ -13,9 +13,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from campaigns.progress import signatures_by_channel
 
 from .models import Signature, SignatureStatus
+from .reads import signatures_by_channel
 
 CHART_DAYS = 28
 WIDTH, HEIGHT = 320, 120

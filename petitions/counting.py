@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
 
-from .models import CampaignTally, SignatureMethod, SignatureStatus, SiteSettings
+from .models import CampaignTally, Signature, SignatureMethod, SignatureStatus, SiteSettings
 
 ONLINE = Q(method=SignatureMethod.ONLINE)
 RESIDENT = Q(county_resident=True)
@@ -58,8 +58,6 @@ class Tally:
 
 def raw_counts(campaign_ids=None) -> dict[int, RawCounts]:
     """One aggregate query: confirmed rows per campaign (all campaigns when no ids are given)."""
-    from .models import Signature
-
     qs = Signature.objects.filter(status=SignatureStatus.CONFIRMED)
     if campaign_ids is not None:
         qs = qs.filter(campaign_id__in=list(campaign_ids))

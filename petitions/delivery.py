@@ -7,15 +7,26 @@ be singled out.
 
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import Count
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from campaigns.documents import Document
 from campaigns.models import Campaign
+from campaigns.services import mark_delivered
 
 from .counting import Tally, fresh_tally
-from .models import PetitionText, Signature, SignatureMethod, SignatureStatus, Visibility
+from .errors import DeliveryNotReady
+from .models import (
+    Delivery,
+    ExportAudit,
+    PetitionText,
+    Signature,
+    SignatureMethod,
+    SignatureStatus,
+    Visibility,
+)
 
 MIN_ZIP_GROUP = 5
 
@@ -185,3 +196,38 @@ def delivery_pdf(summary: DeliverySummary, *, language: str) -> bytes:
             size=8,
         )
     return bytes(pdf.output())
+
+
+def record_delivery(campaign: Campaign, *, user, delivered_on, received_by, notes="", photo=None):
+    """The leader handed the petition over: keep the record and mark the campaign delivered."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        tally = fresh_tally(campaign)
+        if not tally.reached_goal:
+            raise DeliveryNotReady
+        delivery = Delivery(
+            campaign=campaign,
+            delivered_on=delivered_on,
+            received_by=received_by,
+            notes=notes,
+            signatures_delivered=tally.counted,
+            recorded_by=user,
+        )
+        if photo:
+            delivery.photo = photo
+        delivery.save()
+        mark_delivered(campaign)
+    return delivery
+
+
+def export_delivery_pdf(summary: DeliverySummary, *, user, language: str) -> bytes:
+    """The printable petition for `user`; it carries signers' names (those who agreed), so every
+    download is recorded, like staff exports."""
+    pdf = delivery_pdf(summary, language=language)
+    ExportAudit.objects.create(
+        user=user,
+        campaign=summary.campaign,
+        rows=len(summary.names),
+        description=f"Delivery PDF ({language}) with {len(summary.names)} names: {summary.campaign}",
+    )
+    return pdf

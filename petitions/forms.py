@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.geography import zip_is_known
+from campaigns.models import Campaign
+from config.forms import fields_helper, honeypot
 
 from .models import PHOTO_EXTENSIONS, Visibility
 
@@ -96,6 +98,10 @@ class SignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["website"].label = _("Leave this field empty")
+        self.helper = fields_helper(
+            "src", "name", "email", "zip_code", "visibility", "keep_updated", honeypot("website")
+        )
         self.fields["name"].error_messages["max_length"] = _(
             "Use at most 100 characters for your name."
         )
@@ -139,6 +145,7 @@ class SignerDetailsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper = fields_helper()
         self.fields["name"].error_messages["max_length"] = _(
             "Use at most 100 characters for your name."
         )
@@ -215,6 +222,10 @@ class DeliveryForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "class": "form-control"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_helper()
+
     def clean_delivered_on(self):
         day = self.cleaned_data["delivered_on"]
         if day > timezone.localdate():
@@ -241,8 +252,6 @@ class InvalidationForm(forms.Form):
     matching = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        from campaigns.models import Campaign
-
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = Campaign.objects.order_by("state", "name")
 
@@ -396,6 +405,11 @@ class TableSignForm(forms.Form):
         ),
         error_messages={"invalid": _("Enter an email address like name@example.com.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Larger type: the table's stylesheet (.table-mode); no autofill: each widget and the form.
+        self.helper = fields_helper()
 
     def clean_name(self):
         return clean_name(self.cleaned_data["name"])

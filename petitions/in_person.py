@@ -1,292 +1,355 @@
-"""The leader's in-person tools: the paper sign-up sheet, typing a sheet in, the signing table, and
-checking entries that look like repeats.
+"""Signing in person: paper sheets the leader types in (and staff review), the signing table,
+and the repeats the leader checks."""
 
-Only the campaign's active leader gets in (the blank sheet: staff too); anyone else logged in gets
-a 403, an anonymous visitor the login page. Nothing here is ever cached: these pages carry names.
-"""
-
-from functools import wraps
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.translation import get_language, ngettext
-from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Least
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from config.admin_site import acts_as_staff
+from campaigns.models import Campaign
 
-from . import lockdown, services
-from .counting import tally_for
-from .forms import PaperBatchForm, TableSignForm, paper_rows_formset
-from .models import PaperBatch, Signature, SigningTable
-from .paper import SHEET_LINES, sheet_pdf
-from .views import _campaign, _kwargs
-
-
-def leader_of_campaign(*, staff_too=False):
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, state, slug, *args, **kwargs):
-            campaign = _campaign(state, slug)
-            is_leader = campaign.leaderships.active().filter(user=request.user).exists()
-            if not (is_leader or (staff_too and acts_as_staff(request.user))):
-                raise PermissionDenied
-            return view(request, campaign, *args, **kwargs)
-
-        return never_cache(login_required(wrapper))
-
-    return decorator
+from .errors import (
+    AlreadyChecked,
+    NotAttested,
+    NotTheLeader,
+    PetitionError,
+    ReasonRequired,
+    SigningClosed,
+    SigningTableClosed,
+)
+from .models import (
+    Invalidation,
+    PaperBatch,
+    PaperBatchStatus,
+    PetitionText,
+    Signature,
+    SignatureMethod,
+    SignatureStatus,
+    SigningTable,
+    email_domain,
+    name_key,
+)
+from .models import email_key as mailbox_key
+from .signing import counts_changed, county_resident, signing_closed_reason
+from .texts import current_petition
 
 
-def _dashboard(campaign):
-    return redirect("campaigns:dashboard", **_kwargs(campaign))
+@dataclass
+class PaperRow:
+    """One line of a paper sign-up sheet as the leader typed it."""
+
+    name: str
+    zip_code: str
+    visibility: str
 
 
-def _language() -> str:
-    return get_language() or settings.LANGUAGE_CODE
+def _lock_campaign_for(campaign: Campaign, user) -> Campaign:
+    """The campaign locked for its active leader (anyone else: NotTheLeader).
 
-
-def in_person_context(campaign, leadership) -> dict:
-    """What the dashboard shows of paper and in-person signing (counts, sheets, repeats to check)."""
-    table = None
-    if leadership is not None:
-        table = (
-            SigningTable.objects.open().filter(campaign=campaign, leader=leadership.user).first()
-        )
-    kwargs = _kwargs(campaign)
-    return {
-        "tally": tally_for(campaign),
-        "paper_batches": (
-            PaperBatch.objects.filter(campaign=campaign).with_counts().order_by("-created_at")[:10]
-        ),
-        "repeats": list(
-            Signature.objects.filter(campaign=campaign)
-            .repeats_to_check()
-            .only("pk", "name", "zip_code", "method", "created_at")
-            .order_by("created_at")
-        ),
-        "open_table": table,
-        "table_minutes": settings.SIGNING_TABLE_MINUTES,
-        "sheets": [
-            {"code": code, "name": name, "url": _sheet_url(kwargs, code)}
-            for code, name in settings.LANGUAGES
-        ],
-    }
-
-
-def _sheet_url(kwargs, code):
-    return reverse("petitions:paper_sheet", kwargs=kwargs) + f"?lang={code}"
-
-
-@require_GET
-@leader_of_campaign(staff_too=True)
-def paper_sheet(request, campaign):
-    """The blank sign-up sheet to print, in the language asked for (?lang=es)."""
-    language = request.GET.get("lang")
-    if language not in dict(settings.LANGUAGES):
-        language = _language()
-    response = HttpResponse(sheet_pdf(campaign, language=language), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="sign-up-sheet-{campaign.slug}-{language}.pdf"'
-    )
-    return response
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@leader_of_campaign()
-def enter_paper(request, campaign):
-    """Type in a paper sheet: its lines, the attestation, and a photo of it if the leader has one."""
-    rows = paper_rows_formset(request.POST or None, rows=SHEET_LINES)
-    form = PaperBatchForm(
-        request.POST or None, request.FILES or None, initial={"language": _language()}
-    )
-    if request.method == "POST" and form.is_valid() and rows.is_valid():
-        try:
-            batch = services.enter_paper_batch(
-                campaign,
-                user=request.user,
-                rows=[services.PaperRow(**row) for row in rows.rows()],
-                attested=form.cleaned_data["attested"],
-                language=form.cleaned_data["language"],
-                photo=form.cleaned_data["photo"],
-            )
-        except services.PetitionError as exc:
-            form.add_error(None, exc.message)
-        else:
-            _report_batch(request, batch)
-            return _dashboard(campaign)
-    return render(
-        request,
-        "petitions/paper_entry.html",
-        {"campaign": campaign, "form": form, "rows": rows},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-def _report_batch(request, batch):
-    entered = batch.signatures.count()
-    to_check = batch.signatures.repeats_to_check().count()
-    messages.success(
-        request,
-        ngettext(
-            "%(count)s signature from the sheet is counted as signed on paper.",
-            "%(count)s signatures from the sheet are counted as signed on paper.",
-            entered - to_check,
-        )
-        % {"count": entered - to_check},
-    )
-    if to_check:
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)s line looks like someone who had already signed. It is not counted "
-                "yet: check it below.",
-                "%(count)s lines look like people who had already signed. They are not counted "
-                "yet: check them below.",
-                to_check,
-            )
-            % {"count": to_check},
-        )
-
-
-@require_POST
-@leader_of_campaign()
-def open_table(request, campaign):
-    try:
-        services.open_signing_table(campaign, user=request.user)
-    except services.PetitionError as exc:
-        messages.error(request, exc.message)
-        return _dashboard(campaign)
-    lockdown.lock(request, _kwargs(campaign))
-    return redirect("petitions:signing_table", **_kwargs(campaign))
-
-
-UNLOCK_TRIES = 5
-_FAILURES = "signing_table_unlock_failures"
-
-
-@require_POST
-@never_cache
-@login_required
-def close_table(request, state, slug):
-    """Unlock / close the table. From the locked table only with the leader's password, since the
-    device may be in a signer's hands; too many wrong ones log the session out (that ends the mode
-    too). From the dashboard of another, unlocked session (the leader's laptop), at once."""
-    campaign = _campaign(state, slug)
-    locked = lockdown.is_locked(request)
-    if locked and not request.user.check_password(request.POST.get("password", "")):
-        failures = request.session.get(_FAILURES, 0) + 1
-        if failures >= UNLOCK_TRIES:
-            logout(request)
-            return redirect(settings.LOGIN_URL)
-        request.session[_FAILURES] = failures
-        messages.error(request, _("That is not the password. The signing table stays open."))
-        return redirect("petitions:signing_table", **_kwargs(campaign))
-    request.session.pop(_FAILURES, None)
-    lockdown.unlock(request)
-    table = SigningTable.objects.filter(campaign=campaign, leader=request.user).first()
-    if table is not None:
-        table = services.close_signing_table(table)
-        signed = table.signatures.count()
-        messages.success(
-            request,
-            ngettext(
-                "The signing table is closed. %(count)s person signed at it.",
-                "The signing table is closed. %(count)s people signed at it.",
-                signed,
-            )
-            % {"count": signed},
-        )
-    return _dashboard(campaign)
-
-
-def _table_ended(request, campaign, *, lost_entry=False):
-    """Why the table ended (and, after a late entry, that it was not saved): on the dashboard, or
-    in a locked session on the table's page, which then offers only the unlock form."""
-    last = SigningTable.objects.filter(campaign=campaign, leader=request.user).first()
-    if last is not None and (last.ended_at is None or last.ended_at >= last.expires_at):
-        message = _(
-            "The signing table closed by itself after %(minutes)s minutes. Open it again to "
-            "keep going."
-        ) % {"minutes": settings.SIGNING_TABLE_MINUTES}
-    else:
-        message = services.SigningTableClosed.message
-    if lost_entry:
-        message = "{} {}".format(
-            _("The last entry was not saved: ask that person to sign again."), message
-        )
-    messages.warning(request, message)
-    if lockdown.is_locked(request):
-        return redirect("petitions:signing_table", **_kwargs(campaign))
-    return _dashboard(campaign)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@leader_of_campaign()
-def signing_table(request, campaign):
-    """The leader's device at a table: one person signs, the screen clears, the next one signs.
-
-    After each signature the browser is sent to an empty form (POST-redirect-GET): nothing of the
-    previous signer is in the page, its history or the browser's autofill.
+    The lock keeps two entries from both missing each other's repeat. FOR NO KEY UPDATE: online
+    signatures (their foreign key takes FOR KEY SHARE) are not blocked by it.
     """
-    table = SigningTable.objects.open().filter(campaign=campaign, leader=request.user).first()
-    if table is None and lockdown.is_locked(request) and request.method != "POST":
-        return render(request, "petitions/signing_table.html", {"campaign": campaign})
-    if table is None:
-        return _table_ended(request, campaign, lost_entry=request.method == "POST")
-    # Whichever way this session came to the table, it is the device handed to signers now.
-    lockdown.lock(request, _kwargs(campaign))
-    form = TableSignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.sign_at_table(
-                campaign, user=request.user, language=_language(), **form.cleaned_data
-            )
-        except services.SigningTableClosed:
-            return _table_ended(request, campaign, lost_entry=True)
-        except services.PetitionError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Signed. Thank you! Please hand the device back."))
-            response = redirect("petitions:signing_table", **_kwargs(campaign))
-            response.status_code = 303
-            return response
-    petition = services.current_petition(campaign)
-    return render(
-        request,
-        "petitions/signing_table.html",
-        {
-            "campaign": campaign,
-            "form": form,
-            "table": table,
-            "petition_title": petition.title(_language()) if petition else "",
-            "petition_body": petition.body(_language()) if petition else "",
-        },
-        status=400 if request.method == "POST" else 200,
+    campaign = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
+    if user is None or not campaign.leaderships.active().filter(user=user).exists():
+        raise NotTheLeader
+    return campaign
+
+
+def _lock_for_leader(campaign: Campaign, user) -> tuple[Campaign, PetitionText]:
+    """As above, and the campaign must take signatures: the petition they sign."""
+    campaign = _lock_campaign_for(campaign, user)
+    reason = signing_closed_reason(campaign)
+    if reason:
+        raise SigningClosed(reason)
+    petition = current_petition(campaign)
+    if petition is None:
+        raise SigningClosed
+    return campaign, petition
+
+
+def _signed_in_person(
+    campaign: Campaign,
+    petition: PetitionText,
+    *,
+    method: str,
+    name: str,
+    zip_code: str,
+    visibility: str,
+    language: str,
+    email: str = "",
+    paper_batch: PaperBatch | None = None,
+    signing_table: SigningTable | None = None,
+) -> Signature:
+    """A signature the leader witnessed: confirmed at once, no email needed.
+
+    One that looks like a repeat of another paper or signing-table entry (same folded name and
+    ZIP, or same mailbox) is kept, pending, for the leader to confirm: never dropped, never
+    counted twice unseen. It is compared with in-person entries only: one that matches an online
+    signature is recorded like any other and flagged for staff (`online_match`), so what a
+    leader types never tells them who signed online.
+    """
+    key = name_key(name)
+    email = email.strip()
+    in_person = Signature.objects.exclude(method=SignatureMethod.ONLINE)
+    twins = Signature.objects.same_name_and_zip(campaign.pk, zip_code, key)
+    twin = bool(key) and twins.exclude(method=SignatureMethod.ONLINE).exists()
+    online_match = bool(key) and twins.filter(method=SignatureMethod.ONLINE).exists()
+    now = timezone.now()
+    signature = Signature(
+        campaign=campaign,
+        petition_text=petition,
+        language=language,
+        name=name,
+        name_key=key,
+        email=email,
+        email_key=mailbox_key(email),
+        email_domain=email_domain(email) if email else "",
+        zip_code=zip_code,
+        county_resident=county_resident(campaign, zip_code),
+        visibility=visibility,
+        keep_updated=bool(email),
+        method=method,
+        paper_batch=paper_batch,
+        signing_table=signing_table,
+        created_at=now,
     )
+    if signature.email_key:
+        # ON CONFLICT DO NOTHING: an online signature with this mailbox (even one landing at this
+        # very moment) costs no unique violation, whose detail PostgreSQL would log, address too.
+        _hold_if_repeat(signature, twin=twin, online_match=online_match, now=now)
+        if Signature.objects.insert_if_new(signature):
+            return signature
+        # One signature per mailbox: this one is kept without the address.
+        holder = in_person.filter(campaign=campaign, email_key=signature.email_key).exists()
+        twin = twin or holder
+        online_match = online_match or not holder
+        signature.email = signature.email_key = signature.email_domain = ""
+        signature.keep_updated = False
+    _hold_if_repeat(signature, twin=twin, online_match=online_match, now=now)
+    signature.save()
+    return signature
 
 
-@require_POST
-@leader_of_campaign()
-def check_repeat(request, campaign, signature_id):
-    """The leader's answer on an entry that looks like a repeat: count it, or remove it."""
-    decision = request.POST.get("decision")
-    if decision not in ("count", "remove"):
-        return _dashboard(campaign)
-    try:
-        if decision == "count":
-            services.count_possible_repeat(campaign, signature_id, user=request.user)
-            messages.success(request, _("Counted as a different person."))
-        else:
-            services.remove_possible_repeat(campaign, signature_id, user=request.user)
-            messages.success(request, _("Removed: that person had already signed."))
-    except services.PetitionError as exc:
-        messages.info(request, exc.message)
-    return _dashboard(campaign)
+def _hold_if_repeat(signature: Signature, *, twin: bool, online_match: bool, now) -> None:
+    """A repeat of an in-person entry waits for the leader; anything else counts at once."""
+    signature.possible_duplicate = twin
+    signature.online_match = online_match
+    signature.status = SignatureStatus.PENDING if twin else SignatureStatus.CONFIRMED
+    signature.confirmed_at = None if twin else now
+
+
+def enter_paper_batch(
+    campaign: Campaign,
+    *,
+    user,
+    rows: list[PaperRow],
+    attested: bool,
+    language: str = "en",
+    photo=None,
+) -> PaperBatch:
+    """The leader types in a paper sheet: its rows count at once as "signed on paper".
+
+    Staff may review the batch later and reject it (its signatures stop counting) or accept it.
+    """
+    if not attested:
+        raise NotAttested
+    if not rows:
+        raise PetitionError(_("Enter at least one signature from the sheet."))
+    with transaction.atomic():
+        campaign, petition = _lock_for_leader(campaign, user)
+        batch = PaperBatch(campaign=campaign, entered_by=user, attested=True)
+        if photo:
+            batch.photo = photo
+        batch.save()
+        for row in rows:
+            _signed_in_person(
+                campaign,
+                petition,
+                method=SignatureMethod.PAPER,
+                name=row.name,
+                zip_code=row.zip_code,
+                visibility=row.visibility,
+                language=language,
+                paper_batch=batch,
+            )
+        counts_changed(campaign.pk)
+    return batch
+
+
+def _review(batch: PaperBatch, *, status: str, reason: str, user) -> PaperBatch:
+    batch.status = status
+    batch.reason = reason
+    batch.reviewed_by = user
+    batch.reviewed_at = timezone.now()
+    batch.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "rejection"])
+    return batch
+
+
+def reject_paper_batch(batch: PaperBatch, *, reason: str, user) -> bool:
+    """Staff reject a sheet: its signatures are invalidated with the reason and stop counting."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired
+    with transaction.atomic():
+        batch = PaperBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status == PaperBatchStatus.REJECTED:
+            return False
+        live = batch.signatures.select_for_update().filter(
+            status__in=[SignatureStatus.PENDING, SignatureStatus.CONFIRMED]
+        )
+        ids = list(live.values_list("pk", flat=True))
+        batch.rejection = Invalidation.objects.create(
+            reason=reason,
+            criteria=f"paper batch #{batch.pk} rejected",
+            signatures_affected=len(ids),
+            created_by=user,
+        )
+        Signature.objects.filter(pk__in=ids).update(
+            status=SignatureStatus.INVALIDATED, invalidation=batch.rejection
+        )
+        _review(batch, status=PaperBatchStatus.REJECTED, reason=reason, user=user)
+        counts_changed(batch.campaign_id)
+    return True
+
+
+def accept_paper_batch(batch: PaperBatch, *, reason: str, user) -> bool:
+    """Staff accept a sheet. One rejected before counts again: exactly the rows its rejection
+    voided, each back to where it was (confirmed, or waiting for the leader's repeat check)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired
+    with transaction.atomic():
+        batch = PaperBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status == PaperBatchStatus.ACCEPTED:
+            return False
+        if batch.rejection_id:
+            voided = batch.signatures.select_for_update().filter(
+                status=SignatureStatus.INVALIDATED, invalidation_id=batch.rejection_id
+            )
+            voided.filter(confirmed_at__isnull=False).update(
+                status=SignatureStatus.CONFIRMED, invalidation=None
+            )
+            voided.filter(confirmed_at__isnull=True).update(
+                status=SignatureStatus.PENDING, invalidation=None
+            )
+            batch.rejection = None
+        _review(batch, status=PaperBatchStatus.ACCEPTED, reason=reason, user=user)
+        counts_changed(batch.campaign_id)
+    return True
+
+
+def open_signing_table(campaign: Campaign, *, user) -> SigningTable:
+    """The leader's device takes in-person signatures until closed or SIGNING_TABLE_MINUTES pass.
+
+    The leader's table already open is kept (a second tap changes nothing); any other, or one
+    past its time, is ended first.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        campaign, _petition = _lock_for_leader(campaign, user)
+        current = SigningTable.objects.open(now).filter(campaign=campaign, leader=user).first()
+        if current is not None:
+            return current
+        SigningTable.objects.filter(campaign=campaign, ended_at__isnull=True).update(
+            ended_at=Least("expires_at", Value(now))
+        )
+        return SigningTable.objects.create(
+            campaign=campaign,
+            leader=user,
+            started_at=now,
+            expires_at=now + timedelta(minutes=settings.SIGNING_TABLE_MINUTES),
+        )
+
+
+def close_signing_table(table: SigningTable) -> SigningTable:
+    """End the table now (or when it ran out, if that came first); closing twice changes nothing."""
+    with transaction.atomic():
+        table = SigningTable.objects.select_for_update().get(pk=table.pk)
+        if table.ended_at is None:
+            table.ended_at = min(timezone.now(), table.expires_at)
+            table.save(update_fields=["ended_at"])
+    return table
+
+
+def sign_at_table(
+    campaign: Campaign,
+    *,
+    user,
+    name: str,
+    zip_code: str,
+    visibility: str,
+    email: str = "",
+    language: str = "en",
+) -> Signature:
+    """One person signs on the leader's device: "signed in person with the leader", counted at once.
+
+    No confirmation email (the leader is there); an email given is only for campaign updates.
+    """
+    with transaction.atomic():
+        campaign, petition = _lock_for_leader(campaign, user)
+        table = (
+            SigningTable.objects.select_for_update()
+            .open()
+            .filter(campaign=campaign, leader=user)
+            .first()
+        )
+        if table is None:
+            raise SigningTableClosed
+        signature = _signed_in_person(
+            campaign,
+            petition,
+            method=SignatureMethod.IN_PERSON,
+            name=name,
+            zip_code=zip_code,
+            visibility=visibility,
+            language=language,
+            email=email,
+            signing_table=table,
+        )
+        counts_changed(campaign.pk)
+    return signature
+
+
+def _repeat_to_check(campaign: Campaign, signature_id: int, user) -> Signature:
+    _lock_campaign_for(campaign, user)
+    signature = (
+        Signature.objects.select_for_update()
+        .filter(pk=signature_id, campaign=campaign)
+        .exclude(method=SignatureMethod.ONLINE)
+        .first()
+    )
+    if signature is None or signature.status != SignatureStatus.PENDING:
+        raise AlreadyChecked
+    return signature
+
+
+def count_possible_repeat(campaign: Campaign, signature_id: int, *, user) -> Signature:
+    """The leader says a flagged entry is a different person: it counts from now."""
+    with transaction.atomic():
+        signature = _repeat_to_check(campaign, signature_id, user)
+        signature.status = SignatureStatus.CONFIRMED
+        signature.confirmed_at = timezone.now()
+        signature.save(update_fields=["status", "confirmed_at"])
+        counts_changed(campaign.pk)
+    return signature
+
+
+def remove_possible_repeat(campaign: Campaign, signature_id: int, *, user) -> Signature:
+    """The leader says a flagged entry is someone who had already signed: it never counts."""
+    with transaction.atomic():
+        signature = _repeat_to_check(campaign, signature_id, user)
+        invalidation = Invalidation.objects.create(
+            reason="The leader found the same person had already signed.",
+            criteria=f"signature #{signature.pk}, checked by the campaign's leader",
+            signatures_affected=1,
+            created_by=user,
+        )
+        signature.status = SignatureStatus.INVALIDATED
+        signature.invalidation = invalidation
+        signature.save(update_fields=["status", "invalidation"])
+    return signature

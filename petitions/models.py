@@ -737,6 +737,3 @@ class SigningTable(models.Model):
 
     def __str__(self):
         return f"{self.campaign} {self.started_at:%Y-%m-%d %H:%M}"
-
-    def is_open(self, now=None) -> bool:
-        return self.ended_at is None and (now or timezone.now()) < self.expires_at

@@ -12,7 +12,7 @@ from campaigns.documents import BRAND, Document, Printed
 from campaigns.models import Campaign
 from campaigns.tools import campaign_url
 
-from .services import current_petition
+from .texts import current_petition
 
 SHEET_LINES = 20
 # Roomy enough to print a name by hand; the lines share what the page leaves after the header.

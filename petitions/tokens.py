@@ -41,11 +41,12 @@ def _uid(value: str) -> uuid.UUID:
         raise LinkInvalid from exc
 
 
-def read_confirm_token(token: str) -> uuid.UUID:
+def read_confirm_token(token: str, *, expired_ok: bool = False) -> uuid.UUID:
+    """The uid a confirmation link names; `expired_ok` reads an expired one too (to say which
+    campaign it was for, never to confirm)."""
+    max_age = None if expired_ok else settings.CONFIRMATION_LINK_MAX_AGE
     try:
-        value = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(
-            token, max_age=settings.CONFIRMATION_LINK_MAX_AGE
-        )
+        value = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(token, max_age=max_age)
     except signing.SignatureExpired as exc:
         raise LinkExpired from exc
     except signing.BadSignature as exc:

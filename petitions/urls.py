@@ -2,19 +2,19 @@
 
 from django.urls import path
 
-from . import in_person, thanks, views
+from .views import in_person, signing, thanks
 
 app_name = "petitions"
 
 CAMPAIGN = "campaigns/<str:state>/<slug:slug>/"
 
 urlpatterns = [
-    path(CAMPAIGN + "sign/", views.sign, name="sign"),
-    path(CAMPAIGN + "signed/", views.signed, name="signed"),
+    path(CAMPAIGN + "sign/", signing.sign, name="sign"),
+    path(CAMPAIGN + "signed/", signing.signed, name="signed"),
     path(CAMPAIGN + "thanks/", thanks.thanks, name="thanks"),
-    path(CAMPAIGN + "count/", views.count, name="count"),
-    path(CAMPAIGN + "delivery/", views.delivery, name="delivery"),
-    path(CAMPAIGN + "delivery/petition.pdf", views.delivery_pdf_view, name="delivery_pdf"),
+    path(CAMPAIGN + "count/", signing.count, name="count"),
+    path(CAMPAIGN + "delivery/", signing.delivery, name="delivery"),
+    path(CAMPAIGN + "delivery/petition.pdf", signing.delivery_pdf_view, name="delivery_pdf"),
     # In person: the paper sheet (?lang=es), typing one in, the signing table, repeats to check.
     path(CAMPAIGN + "paper/sheet.pdf", in_person.paper_sheet, name="paper_sheet"),
     path(CAMPAIGN + "paper/", in_person.enter_paper, name="enter_paper"),
@@ -22,7 +22,7 @@ urlpatterns = [
     path(CAMPAIGN + "table/open/", in_person.open_table, name="open_table"),
     path(CAMPAIGN + "table/close/", in_person.close_table, name="close_table"),
     path(CAMPAIGN + "repeats/<int:signature_id>/", in_person.check_repeat, name="check_repeat"),
-    path("confirm/<str:token>/", views.confirm, name="confirm"),
-    path("withdraw/<str:token>/", views.withdraw, name="withdraw"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("confirm/<str:token>/", signing.confirm, name="confirm"),
+    path("withdraw/<str:token>/", signing.withdraw, name="withdraw"),
+    path("unsubscribe/<str:token>/", signing.unsubscribe, name="unsubscribe"),
 ]

@@ -67,3 +67,23 @@ def _english_after_each_test():
     yield
     # Without an active translation Django uses LANGUAGE_CODE: English, as at the start of a test.
     translation.deactivate()
+
+
+@pytest.fixture
+def sign():
+    """Sign a campaign's petition online through the service the form calls:
+    `sign(campaign, **overrides)` (name, email, zip_code, visibility, language, keep_updated…)."""
+    from petitions.signing import sign_petition
+
+    def _sign(campaign, **overrides):
+        fields = {
+            "name": "Ana López",
+            "email": "ana@example.org",
+            "zip_code": "77550",
+            "visibility": "counted",
+            "language": "en",
+            **overrides,
+        }
+        return sign_petition(campaign, **fields)
+
+    return _sign

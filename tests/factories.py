@@ -2,10 +2,20 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.text import slugify
 
 from campaigns.models import Agency, AgencyType, Campaign, Contract, ContractModel, County, Target
 from petitions.models import PetitionText, email_domain, email_key
+from petitions.texts import render_petition
+
+
+def _today():
+    return _now().date()
+
+
+def _now():
+    return timezone.now()
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -53,11 +63,25 @@ class ContractFactory(factory.django.DjangoModelFactory):
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
-    """A county campaign with one sheriff's contract, its target and petition version 1."""
+    """A county campaign with one sheriff's contract, its target and petition version 1.
+
+    Traits for the common states: `led=True` (with an active leader), `delivered=True`,
+    `closed=True` (ended, with its outcome date).
+    """
 
     class Meta:
         model = Campaign
         skip_postgeneration_save = True
+
+    class Params:
+        led = factory.Trait(
+            status="led",
+            leader=factory.RelatedFactory(
+                "tests.factories.LeadershipFactory", factory_related_name="campaign"
+            ),
+        )
+        delivered = factory.Trait(status="delivered")
+        closed = factory.Trait(status="closed", outcome_date=factory.LazyFunction(_today))
 
     county = factory.SubFactory(CountyFactory)
     state = factory.LazyAttribute(lambda o: o.county.state)
@@ -73,8 +97,6 @@ class CampaignFactory(factory.django.DjangoModelFactory):
         Target.objects.create(
             campaign=obj, role="sheriff", office=agency.name, name="Sheriff Pat Doe"
         )
-        from petitions.services import render_petition
-
         PetitionText.objects.create(campaign=obj, version=1, **render_petition(obj))
 
 
@@ -108,10 +130,21 @@ def training_steps():
 
 
 class SignatureFactory(factory.django.DjangoModelFactory):
-    """A confirmed online signature (pass status="pending" for one waiting for its email)."""
+    """A confirmed online signature. Traits: `pending=True` (waiting for its email),
+    `withdrawn=True`, `paper=True` (typed in from a sheet), `in_person=True` (signing table);
+    `confirmed=True` says the default out loud."""
 
     class Meta:
         model = "petitions.Signature"
+
+    class Params:
+        confirmed = factory.Trait(status="confirmed")
+        pending = factory.Trait(status="pending")
+        withdrawn = factory.Trait(
+            status="withdrawn", withdrawn_at=factory.LazyFunction(_now), keep_updated=False
+        )
+        paper = factory.Trait(method="paper")
+        in_person = factory.Trait(method="in_person")
 
     campaign = factory.SubFactory(CampaignFactory)
     petition_text = factory.LazyAttribute(
@@ -125,9 +158,3 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     county_resident = True
     status = "confirmed"
     confirmed_at = factory.LazyAttribute(lambda o: _now() if o.status == "confirmed" else None)
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()

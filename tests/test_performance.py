@@ -209,7 +209,7 @@ def test_site_settings_are_read_from_the_cache_and_a_change_applies_at_once(
     galveston, django_assert_num_queries
 ):
     from petitions.models import SiteSettings
-    from petitions.services import signing_closed_reason
+    from petitions.signing import signing_closed_reason
 
     SiteSettings.load()
     with django_assert_num_queries(0):
@@ -262,7 +262,7 @@ def test_a_stale_page_is_served_while_one_request_renders_it_again(
 ):
     from django.test import RequestFactory
 
-    from campaigns.caching import shared_page_key
+    from config.caching import shared_page_key
 
     path = galveston.get_absolute_url()
     client.get(path)

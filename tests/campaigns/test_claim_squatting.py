@@ -8,7 +8,7 @@ from django.utils import translation
 
 from campaigns.models import CampaignStatus, Leadership, LeadershipEnd
 from petitions.models import PetitionTextStatus
-from petitions.services import approve_petition_text, current_petition
+from petitions.texts import approve_petition_text, current_petition
 from tests.factories import CampaignFactory, CountyFactory, LeadershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

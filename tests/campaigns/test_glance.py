@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from campaigns.progress import MIN_CHANNEL_GROUP
+from petitions.reads import MIN_CHANNEL_GROUP
 from tests.factories import CampaignFactory, LeadershipFactory, SignatureFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from petitions import defaults
 from petitions.models import PetitionTemplate, PetitionText
-from petitions.services import propose_petition_text, render_petition
+from petitions.texts import propose_petition_text, render_petition
 from tests.factories import CampaignFactory, CountyFactory, SignatureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -133,7 +133,7 @@ def test_the_groups_are_in_spanish_on_the_spanish_page(client, list_2026):
         "Policía de ciudades y pueblos de Baldwin County",
         "Agencias estatales de Alabama",
     ]
-    assert "El código postal 36535 está en Foley, Baldwin County, AL." in html
+    assert "El código postal 36535 está en Foley, el condado de Baldwin, AL." in html
 
 
 def test_the_search_hint_gives_examples_that_exist(client, list_2026):

@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from petitions.models import PetitionTextStatus
-from petitions.services import approve_petition_text, current_petition
+from petitions.texts import approve_petition_text, current_petition
 from tests.factories import CampaignFactory, LeadershipFactory, SignatureFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_mfa_required")]
@@ -115,7 +115,7 @@ def test_a_staff_text_on_an_unsigned_campaign_goes_live_at_once(client, campaign
 def test_staff_without_two_factor_cannot_approve_a_text(campaign):
     SignatureFactory(campaign=campaign, petition_text=current_petition(campaign))
     before = current_petition(campaign)
-    from petitions.services import propose_petition_text
+    from petitions.texts import propose_petition_text
 
     proposed = propose_petition_text(campaign, texts=NEW_TEXT, user=_staff(totp=True))
 

@@ -33,8 +33,8 @@ def _signup(client, email, **extra):
 
 def _hidden_honeypot(html: str) -> bool:
     found = re.search(
-        r'<div class="visually-hidden" aria-hidden="true">\s*<label[^>]*>Leave this field empty'
-        r'</label>\s*<input[^>]*name="website"[^>]*>',
+        r'<div\s+class="visually-hidden"\s+aria-hidden="true"\s*>\s*(?:<div[^>]*>\s*)?'
+        r'<label[^>]*>\s*Leave this field empty\s*</label>\s*<input[^>]*name="website"[^>]*>',
         html,
     )
     return bool(found) and 'tabindex="-1"' in found.group(0)

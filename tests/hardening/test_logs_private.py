@@ -100,7 +100,7 @@ def test_a_full_journey_logs_no_email_name_or_address(client, logs, console):
         assert post(sign, data).status_code == 303
     # The database drops mid-request: a 503, and a log line that says where, never who.
     gone = OperationalError("server closed the connection unexpectedly")
-    with mock.patch("petitions.services.sign_petition", side_effect=gone):
+    with mock.patch("petitions.views.signing.sign_petition", side_effect=gone):
         assert post(sign, data).status_code == 503
     Signature.objects.update(last_emailed_at=None)  # past the cool-down of the failed send
     assert post(sign, data).status_code == 303  # mail works again: the link is sent
@@ -117,7 +117,7 @@ def test_a_full_journey_logs_no_email_name_or_address(client, logs, console):
     assert client.get("/confirm/not-a-token/", **env).status_code == 404
     # A bug on a link page: Django logs "Internal Server Error: <path>", and the path is the link.
     crashing = Client(raise_request_exception=False)
-    with mock.patch("petitions.services.signature_from_link", side_effect=RuntimeError("bug")):
+    with mock.patch("petitions.views.signing.signature_from_link", side_effect=RuntimeError("bug")):
         assert crashing.get(withdraw, **env).status_code == 500
 
     text = logs.text()

@@ -136,7 +136,7 @@ def _window(campaign, at, **extra):
 
 
 def test_the_invalidation_criteria_select_a_campaign_and_a_time_window(campaign):
-    from petitions.services import InvalidationCriteria
+    from petitions.invalidation import InvalidationCriteria
 
     at, flood, others = _flood(campaign, _harris())
     criteria = InvalidationCriteria(

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from petitions.counting import tally_for
+from petitions.invalidation import InvalidationCriteria, invalidate_signatures
 from petitions.models import CampaignTally, Invalidation, MilestoneNotice, Signature, SiteSettings
-from petitions.services import InvalidationCriteria, invalidate_signatures
 from tests.factories import SignatureFactory, UserFactory
 
 from .conftest import committed, link_from, post, post_sign
@@ -163,3 +163,45 @@ def test_reaching_the_goal_opens_the_delivery_kit_in_the_email(client, campaign,
     assert "reached the goal" in message.subject
     assert f"http://testserver{campaign.get_absolute_url()}delivery/" in message.body
     assert sorted(MilestoneNotice.objects.values_list("threshold", flat=True)) == [50, 100, 200]
+
+
+def test_a_mail_outage_leaves_the_recount_done_and_its_report_to_the_retrying_task(
+    mixed, settings, caplog
+):
+    from unittest import mock
+
+    settings.STAFF_NOTIFY_EMAILS = ["staff@example.org"]
+    call_command("recount_signatures", verbosity=0)
+    CampaignTally.objects.filter(campaign=mixed).update(counted=3)
+
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("mail down")):
+        call_command("recount_signatures", verbosity=0)
+
+    assert CampaignTally.objects.get(campaign=mixed).counted == 7
+    assert "tell_staff_of_drift failed (OSError)" in caplog.text
+
+
+def test_changing_what_counts_in_admin_recounts_in_a_task_after_the_save(
+    client, mixed, django_capture_on_commit_callbacks
+):
+    from petitions.counting import refresh_tallies
+    from petitions.models import CampaignTally
+    from tests.hardening.test_monitoring import ADMIN, _submit_admin_form
+
+    refresh_tallies([mixed])
+    assert CampaignTally.objects.get(campaign=mixed).counted == 7
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    site = SiteSettings.load()
+    url = f"{ADMIN}petitions/sitesettings/{site.pk}/change/"
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = _submit_admin_form(
+            client, url, "sitesettings_form", milestone_counts="residents"
+        )
+        assert response.status_code == 302
+        # The request itself recounts nothing: every campaign's count is work for a task.
+        assert CampaignTally.objects.get(campaign=mixed).counted == 7
+    for callback in queued:
+        callback()
+
+    assert CampaignTally.objects.get(campaign=mixed).counted == 4

@@ -13,8 +13,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
 from campaigns.models import Campaign
+from petitions.in_person import open_signing_table, sign_at_table
 from petitions.models import Signature, email_key
-from petitions.services import open_signing_table, sign_at_table, sign_petition
+from petitions.signing import sign_petition
 from tests.factories import (
     CampaignFactory,
     CountyFactory,

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from petitions.confirmation import confirm_signature
 from petitions.models import Signature
-from petitions.services import confirm_signature, sign_petition
 from petitions.tasks import follow_up_new_signatures
 from petitions.tokens import confirm_token
 from tests.factories import CampaignFactory, SignatureFactory
@@ -36,26 +36,15 @@ def _just_after_window(run_after, seconds):
     return (run_after.timestamp() - 0.5) % seconds == pytest.approx(0)
 
 
-def _sign(campaign, email="ana@example.org", name="Ana López"):
-    return sign_petition(
-        campaign,
-        name=name,
-        email=email,
-        zip_code="77550",
-        visibility="counted",
-        language="es",
-    )
-
-
 def _queued(task_name):
     return list(DBTaskResult.objects.filter(task_path__endswith=task_name))
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_new_signature_owes_its_email_and_the_sweep_queues_it(db_queue):
+def test_a_new_signature_owes_its_email_and_the_sweep_queues_it(db_queue, sign):
     campaign = CampaignFactory()
     before = timezone.now()
-    _sign(campaign)
+    sign(campaign, language="es")
     signature = Signature.objects.get()
     # The request wrote the row and queued a sweep for the end of the second; no email task yet.
     assert signature.follow_up_due
@@ -73,10 +62,10 @@ def test_a_new_signature_owes_its_email_and_the_sweep_queues_it(db_queue):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_signatures_at_a_surge_queue_one_sweep_that_follows_up_every_one(db_queue):
+def test_signatures_at_a_surge_queue_one_sweep_that_follows_up_every_one(db_queue, sign):
     campaign = CampaignFactory()
     for n in range(5):
-        _sign(campaign, email=f"signer{n}@example.org", name=f"Signer {n}")
+        sign(campaign, email=f"signer{n}@example.org", name=f"Signer {n}", language="es")
     assert len(_queued("follow_up_new_signatures")) == 1
     assert follow_up_new_signatures.call() == 5
     queued = sorted(task.args_kwargs["args"][0] for task in _queued("send_confirmation"))
@@ -84,11 +73,11 @@ def test_signatures_at_a_surge_queue_one_sweep_that_follows_up_every_one(db_queu
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_sweep_flags_a_later_signature_with_the_same_name_and_zip(db_queue):
+def test_the_sweep_flags_a_later_signature_with_the_same_name_and_zip(db_queue, sign):
     campaign = CampaignFactory()
-    _sign(campaign, email="ana@example.org", name="Ana López")
-    _sign(campaign, email="ana.lopez@example.net", name="ana  LOPEZ")
-    _sign(campaign, email="bea@example.org", name="Bea López")
+    sign(campaign, email="ana@example.org", name="Ana López", language="es")
+    sign(campaign, email="ana.lopez@example.net", name="ana  LOPEZ", language="es")
+    sign(campaign, email="bea@example.org", name="Bea López", language="es")
     follow_up_new_signatures.call()
     flagged = dict(Signature.objects.values_list("email", "possible_duplicate"))
     # Only the later one is noted for the leader: the first signer is nobody's repeat.
@@ -100,10 +89,10 @@ def test_the_sweep_flags_a_later_signature_with_the_same_name_and_zip(db_queue):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_rolled_back_signature_leaves_no_email_task(db_queue):
+def test_a_rolled_back_signature_leaves_no_email_task(db_queue, sign):
     campaign = CampaignFactory()
     with pytest.raises(RuntimeError), transaction.atomic():
-        _sign(campaign)
+        sign(campaign, language="es")
         raise RuntimeError("the request failed after signing")
     assert not Signature.objects.exists()
     assert _queued("send_confirmation") == []
@@ -117,13 +106,13 @@ def test_a_confirmation_queues_one_count_refresh(db_queue):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_signing_again_marks_the_row_and_the_sweep_decides_within_the_cool_down(db_queue):
+def test_signing_again_marks_the_row_and_the_sweep_decides_within_the_cool_down(db_queue, sign):
     """A repeat request writes what a new one writes (one statement, no email task): the sweep
     decides, and within the cool-down of the first email it queues none."""
     campaign = CampaignFactory()
-    _sign(campaign)
+    sign(campaign, language="es")
     follow_up_new_signatures.call()
-    _sign(campaign, name="Ana María López")
+    sign(campaign, name="Ana María López", language="es")
     signature = Signature.objects.get()
     assert signature.follow_up_due
     assert signature.name == "Ana María López"
@@ -131,25 +120,25 @@ def test_signing_again_marks_the_row_and_the_sweep_decides_within_the_cool_down(
     assert follow_up_new_signatures.call() == 1
     assert len(_queued("send_confirmation")) == 1  # still only the first email
     Signature.objects.update(last_emailed_at=timezone.now() - timedelta(minutes=11))
-    _sign(campaign)
+    sign(campaign, language="es")
     follow_up_new_signatures.call()
     assert len(_queued("send_confirmation")) == 2  # the cool-down is over
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_sweep_sends_already_signed_to_a_confirmed_row_and_nothing_to_an_invalidated_one(
-    db_queue,
+    db_queue, sign
 ):
     campaign = CampaignFactory()
-    _sign(campaign, email="ana@example.org")
-    _sign(campaign, email="bea@example.org", name="Bea")
+    sign(campaign, email="ana@example.org", language="es")
+    sign(campaign, email="bea@example.org", name="Bea", language="es")
     Signature.objects.update(follow_up_due=False)
     Signature.objects.filter(email="ana@example.org").update(
         status="confirmed", confirmed_at=timezone.now()
     )
     Signature.objects.filter(email="bea@example.org").update(status="invalidated")
-    _sign(campaign, email="ana@example.org", name="Stranger")
-    _sign(campaign, email="bea@example.org", name="Stranger")
+    sign(campaign, email="ana@example.org", name="Stranger", language="es")
+    sign(campaign, email="bea@example.org", name="Stranger", language="es")
     assert follow_up_new_signatures.call() == 2
     [already] = _queued("send_already_signed")
     assert already.args_kwargs["args"] == [Signature.objects.get(email="ana@example.org").pk]
@@ -172,10 +161,10 @@ def test_confirmations_at_a_surge_queue_one_count_refresh_after_the_window(db_qu
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_scheduled_command_follows_up_a_signature_whose_sweep_was_lost(db_queue):
+def test_the_scheduled_command_follows_up_a_signature_whose_sweep_was_lost(db_queue, sign):
     """A server stopped between the insert and queuing the sweep: the safety net catches it."""
     campaign = CampaignFactory()
-    _sign(campaign)
+    sign(campaign, language="es")
     DBTaskResult.objects.filter(task_path__endswith="follow_up_new_signatures").delete()
     out = StringIO()
     call_command("follow_up_signatures", stdout=out)

@@ -362,7 +362,7 @@ def test_accepting_again_restores_a_repeat_to_waiting_not_counted(client, campai
 def test_a_signature_invalidated_on_its_own_stays_invalidated_after_accepting(
     client, campaign, leader
 ):
-    from petitions.services import InvalidationCriteria, invalidate_signatures
+    from petitions.invalidation import InvalidationCriteria, invalidate_signatures
 
     post(client, _url(campaign, "paper/"), sheet(THREE))
     batch = PaperBatch.objects.get()
@@ -437,7 +437,7 @@ def test_a_former_leader_loses_the_sheet_tools(client, campaign):
 def test_the_purge_deletes_the_sheet_photo_with_the_names(client, campaign, leader):
     from datetime import date, timedelta
 
-    from petitions.services import purge_signatures
+    from petitions.retention import purge_signatures
 
     photo = SimpleUploadedFile("sheet.png", _png(), content_type="image/png")
     post(client, _url(campaign, "paper/"), sheet(THREE, photo=photo))

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from campaigns.models import CampaignStatus
 from petitions.counting import tally_for
+from petitions.invalidation import InvalidationCriteria, invalidate_signatures
 from petitions.models import Delivery, Signature, email_key
-from petitions.services import InvalidationCriteria, invalidate_signatures
 from tests.factories import SignatureFactory, UserFactory
 
 from .conftest import last_mail_to, link_from, post, post_sign

@@ -13,8 +13,8 @@ from django.test import Client, override_settings
 from django.utils import timezone, translation
 
 from campaigns.models import Campaign
+from petitions.in_person import sign_at_table
 from petitions.models import Signature, SigningTable, email_key
-from petitions.services import sign_at_table
 from tests.factories import (
     CampaignFactory,
     CountyFactory,
@@ -300,7 +300,7 @@ def test_staff_see_in_person_signatures_per_hour(client, campaign, table):
 
 
 def _enter(kind, campaign_id, user_id, name):
-    from petitions.services import PaperRow, enter_paper_batch
+    from petitions.in_person import PaperRow, enter_paper_batch
 
     campaign = Campaign.objects.get(pk=campaign_id)
     user = get_user_model().objects.get(pk=user_id)
@@ -315,7 +315,7 @@ def _enter(kind, campaign_id, user_id, name):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_same_person_at_the_table_and_on_a_sheet_at_once_is_flagged_once():
-    from petitions.services import open_signing_table
+    from petitions.in_person import open_signing_table
 
     for n in range(15):
         county = CountyFactory(fips=f"{92000 + n}", name=f"Table County {n}", state="TX")

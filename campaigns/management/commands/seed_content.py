@@ -16,7 +16,7 @@ from campaigns.states import state_name
 from campaigns.training_content import STEPS
 from petitions import defaults
 from petitions.models import PetitionTemplate, PetitionText, PetitionTextStatus, Signature
-from petitions.services import render_petition
+from petitions.texts import render_petition
 
 
 class Command(BaseCommand):

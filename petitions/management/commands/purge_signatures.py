@@ -8,7 +8,7 @@ breakdown stay right. Schedule it daily (see the README).
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from petitions.services import purge_signatures
+from petitions.retention import purge_signatures
 
 
 class Command(BaseCommand):

@@ -6,12 +6,11 @@ emails STAFF_NOTIFY_EMAILS so someone looks at why.
 """
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.core.management.base import BaseCommand
-from django.template.loader import render_to_string
 
 from campaigns.models import Campaign
 from petitions.counting import refresh_tallies
+from petitions.tasks import tell_staff_of_drift
 
 BATCH = 500
 
@@ -37,9 +36,5 @@ class Command(BaseCommand):
         if verbosity >= 1:
             self.stdout.write(f"Recounted {len(ids)} campaigns; drift {verb} in {len(drift)}.")
         if drift and not dry_run and settings.STAFF_NOTIFY_EMAILS:
-            context = {"drift": drift}
-            subject = " ".join(
-                render_to_string("petitions/email/recount_drift_subject.txt", context).split()
-            )
-            body = render_to_string("petitions/email/recount_drift.txt", context)
-            EmailMessage(subject, body, to=settings.STAFF_NOTIFY_EMAILS).send()
+            # Queued, so a mail outage neither fails the recount nor loses the report.
+            tell_staff_of_drift.enqueue(drift=[d.describe() for d in drift])

@@ -8,13 +8,15 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
-from .caching import public_page
-from .map import render_us_map
-from .models import Campaign, CampaignStatus, Contract, ContractModel, Jurisdiction
-from .press import press_targets
-from .search import search_campaigns, search_examples
-from .states import STATE_NAMES, state_name
-from .text import fold
+from config.caching import public_page
+from petitions.views.signing import campaign_page_context
+
+from ..map import render_us_map
+from ..models import Campaign, CampaignStatus, Contract, ContractModel, Jurisdiction
+from ..press import press_targets
+from ..search import search_campaigns, search_examples
+from ..states import STATE_NAMES, state_name
+from ..text import fold
 
 
 @public_page
@@ -114,8 +116,6 @@ def campaign_detail(request, state, slug):
         return _moved(request, campaign.merged_into)
     if state != state.lower():
         return _moved(request, campaign)
-    from petitions.views import campaign_page_context
-
     context = {
         "campaign": campaign,
         "contracts": list(campaign.contracts()),

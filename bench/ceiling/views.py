@@ -1,8 +1,9 @@
-"""The benchmark's ceilings: what this stack serves with no work of ours (served only with BENCH_CEILING=1).
+"""The benchmark's ceilings: what the stack serves with no work of the site's.
 
-The benchmark reports each page as a ratio to these, measured in the same run on the same gunicorn,
-middleware and database, so its figures hold on any machine. The table `bench_ceiling` is created by
-the benchmark with raw SQL: it is no model of the site and has no migration.
+Served twice by the bench: by the bare project next to them (bench/ceiling/settings.py: Django with
+two middleware, no apps) and through the site's own settings and middleware
+(bench/project_settings.py) as a diagnostic. The table `bench_ceiling` (a unique index on email, as
+a signature has) is created by bench/seed.py with raw SQL: it is no model of the site.
 """
 
 from django.db import connection
@@ -10,11 +11,14 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-# About the size of a real page's head and a paragraph: the fixed cost of one request, no templates.
-FIXED_PAGE = (
+# 10 KB: about a real page's head and a few paragraphs, the fixed cost of one request, no templates.
+_HEAD = (
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Ceiling</title></head>'
-    "<body><h1>Ceiling</h1><p>" + "A fixed page for the benchmark. " * 40 + "</p></body></html>"
+    "<body><h1>Ceiling</h1><p>"
 )
+_TAIL = "</p></body></html>"
+_FILLER = "A fixed page for the benchmark. " * 400
+FIXED_PAGE = _HEAD + _FILLER[: 10 * 1024 - len(_HEAD) - len(_TAIL)] + _TAIL
 
 
 def fixed_page(request):

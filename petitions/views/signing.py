@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -13,17 +14,29 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from campaigns.caching import public_page
 from campaigns.models import Campaign, CampaignStatus, TargetRole
 from config.admin_site import acts_as_staff
+from config.caching import public_page
+from config.language import requested_language
 from config.ratelimit import client_hash, client_key, retry_after
 from config.views import rate_limited, retry_in_words
 
-from . import services
-from .counting import tally_for
-from .delivery import MIN_ZIP_GROUP, delivery_pdf, delivery_summary
-from .forms import DeliveryForm, SignerDetailsForm, SignForm
-from .models import ExportAudit, SiteSettings, Visibility
+from .. import confirmation
+from ..confirmation import (
+    SignerDetails,
+    confirm_signature,
+    signature_from_link,
+    withdraw_signature,
+)
+from ..counting import tally_for
+from ..delivery import MIN_ZIP_GROUP, delivery_summary, export_delivery_pdf, record_delivery
+from ..errors import DeliveryNotReady, SignatureNotActive, SigningClosed
+from ..forms import DeliveryForm, SignerDetailsForm, SignForm
+from ..models import SiteSettings, Visibility
+from ..reads import campaign_for_signing
+from ..signing import sign_petition, signing_closed_reason
+from ..texts import current_petition
+from ..tokens import LinkExpired, LinkInvalid
 from .thanks import share_context
 
 CONFIRM_RATE = "30/m"
@@ -35,7 +48,7 @@ def _campaign(state: str, slug: str) -> Campaign:
 
 
 def _campaign_for_signing(state: str, slug: str) -> Campaign:
-    campaign = Campaign.objects.for_signing(state.upper(), slug)
+    campaign = campaign_for_signing(state.upper(), slug)
     if campaign is None:
         raise Http404
     return campaign
@@ -47,11 +60,11 @@ def _kwargs(campaign: Campaign) -> dict:
 
 def campaign_page_context(request, campaign, *, form: SignForm | None = None) -> dict:
     """What the campaign page shows of the petition, the count and the sign form."""
-    petition = services.current_petition(campaign)
+    petition = current_petition(campaign)
     language = get_language()
     leader = campaign.leaderships.active().first()
     site = SiteSettings.load()
-    closed = services.signing_closed_reason(campaign, site)
+    closed = signing_closed_reason(campaign, site)
     if form is None and not closed:
         src = request.GET.get("src", "")
         form = SignForm(initial={"src": src if src.isascii() and len(src) <= 20 else ""})
@@ -61,7 +74,7 @@ def campaign_page_context(request, campaign, *, form: SignForm | None = None) ->
         "petition_body": petition.body(language) if petition else "",
         "leader": leader,
         "tally": tally_for(campaign, site=site),
-        "signing_closed": closed or (None if petition else services.SigningClosed.message),
+        "signing_closed": closed or (None if petition else SigningClosed.message),
         "sign_form": form,
         "sign_url": _sign_url(campaign),
         **_delivery_banner(campaign),
@@ -80,8 +93,6 @@ def _delivery_banner(campaign) -> dict:
 
 
 def _sign_url(campaign):
-    from django.urls import reverse
-
     return reverse("petitions:sign", kwargs=_kwargs(campaign))
 
 
@@ -152,7 +163,7 @@ def sign(request, state, slug):
         return _sign_page(request, campaign, form, status=400)
     data = form.cleaned_data
     try:
-        services.sign_petition(
+        sign_petition(
             campaign,
             name=data["name"],
             email=data["email"],
@@ -162,7 +173,7 @@ def sign(request, state, slug):
             language=get_language() or settings.LANGUAGE_CODE,
             source=data["src"],
         )
-    except services.SigningClosed:
+    except SigningClosed:
         return _sign_page(request, campaign, None, status=409)
     return _see_signed(campaign)
 
@@ -224,7 +235,7 @@ def count(request, state, slug):
 def _link_problem(request, exc, status=400):
     template = (
         "petitions/link_expired.html"
-        if isinstance(exc, services.LinkExpired)
+        if isinstance(exc, LinkExpired)
         else "petitions/link_invalid.html"
     )
     return render(request, template, {}, status=status)
@@ -238,10 +249,10 @@ def confirm(request, token):
     if request.method == "POST":
         return _confirm(request, token)
     try:
-        signature = services.signature_from_link(token, purpose="confirm")
-    except services.LinkExpired:
+        signature = signature_from_link(token, purpose="confirm")
+    except LinkExpired:
         return _expired(request, token)
-    except services.LinkInvalid as exc:
+    except LinkInvalid as exc:
         return _link_problem(request, exc, status=404)
     return _confirm_page(request, signature, SignerDetailsForm(initial=_details(signature)))
 
@@ -277,20 +288,20 @@ def _confirm(request, token):
         form = SignerDetailsForm(request.POST)
         if not form.is_valid():
             try:
-                signature = services.signature_from_link(token, purpose="confirm")
-            except services.LinkExpired:
+                signature = signature_from_link(token, purpose="confirm")
+            except LinkExpired:
                 return _expired(request, token)
-            except services.LinkInvalid as exc:
+            except LinkInvalid as exc:
                 return _link_problem(request, exc, status=404)
             return _confirm_page(request, signature, form, status=400)
-        details = services.SignerDetails(**form.cleaned_data)
+        details = SignerDetails(**form.cleaned_data)
     try:
-        signature, new = services.confirm_signature(token, details=details)
-    except services.LinkExpired:
+        signature, new = confirm_signature(token, details=details)
+    except LinkExpired:
         return _expired(request, token)
-    except services.LinkInvalid as exc:
+    except LinkInvalid as exc:
         return _link_problem(request, exc, status=404)
-    except services.SignatureNotActive as exc:
+    except SignatureNotActive as exc:
         return _confirm_page(request, exc.signature, None, problem=exc.message, status=409)
     if not new:
         messages.success(request, _("Your signature is confirmed, with the details you saw."))
@@ -300,36 +311,33 @@ def _confirm(request, token):
 
 def _expired(request, token):
     """Explain, and offer to sign again (a new link is sent; the pending signature is kept)."""
-    from django.core import signing
-
-    from . import tokens
-
-    campaign = None
-    try:
-        uid_hex = signing.TimestampSigner(salt=tokens.CONFIRM_SALT).unsign(token)
-        campaign = (
-            Campaign.objects.filter(signatures__uid=uid_hex).only("state", "slug", "name").first()
-        )
-    except signing.BadSignature:
-        pass
+    campaign = confirmation.campaign_of_expired_link(token)
     return render(request, "petitions/link_expired.html", {"campaign": campaign}, status=410)
+
+
+def _link_page(request, token, *, purpose, act, template):
+    """The page behind a withdraw or unsubscribe link: GET shows its button, POST does `act`."""
+    try:
+        signature = signature_from_link(token, purpose=purpose)
+    except LinkInvalid as exc:
+        return _link_problem(request, exc, status=404)
+    done = request.method == "POST"
+    if done:
+        signature = act(token)
+    return render(
+        request, template, {"signature": signature, "campaign": signature.campaign, "done": done}
+    )
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request, token):
-    try:
-        signature = services.signature_from_link(token, purpose="withdraw")
-    except services.LinkInvalid as exc:
-        return _link_problem(request, exc, status=404)
-    done = False
-    if request.method == "POST":
-        signature = services.withdraw_signature(token)
-        done = True
-    return render(
+    return _link_page(
         request,
-        "petitions/withdraw.html",
-        {"signature": signature, "campaign": signature.campaign, "done": done},
+        token,
+        purpose="withdraw",
+        act=withdraw_signature,
+        template="petitions/withdraw.html",
     )
 
 
@@ -339,18 +347,12 @@ def withdraw(request, token):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
-    try:
-        signature = services.signature_from_link(token, purpose="unsubscribe")
-    except services.LinkInvalid as exc:
-        return _link_problem(request, exc, status=404)
-    done = False
-    if request.method == "POST":
-        signature = services.unsubscribe(token)
-        done = True
-    return render(
+    return _link_page(
         request,
-        "petitions/unsubscribe.html",
-        {"signature": signature, "campaign": signature.campaign, "done": done},
+        token,
+        purpose="unsubscribe",
+        act=confirmation.unsubscribe,
+        template="petitions/unsubscribe.html",
     )
 
 
@@ -374,8 +376,8 @@ def delivery(request, state, slug):
     form = DeliveryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and summary.tally.reached_goal and form.is_valid():
         try:
-            services.record_delivery(campaign, user=request.user, **form.cleaned_data)
-        except services.DeliveryNotReady as exc:
+            record_delivery(campaign, user=request.user, **form.cleaned_data)
+        except DeliveryNotReady as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Thank you. The delivery is recorded."))
@@ -405,18 +407,8 @@ def delivery_pdf_view(request, state, slug):
     summary = delivery_summary(campaign)
     if not summary.tally.reached_goal:
         raise Http404
-    language = request.GET.get("lang")
-    if language not in dict(settings.LANGUAGES):
-        language = get_language() or settings.LANGUAGE_CODE
-    response = HttpResponse(
-        delivery_pdf(summary, language=language), content_type="application/pdf"
-    )
+    language = requested_language(request)
+    pdf = export_delivery_pdf(summary, user=request.user, language=language)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="petition-{campaign.slug}.pdf"'
-    # It carries signers' names (those who agreed): every download is recorded, like staff exports.
-    ExportAudit.objects.create(
-        user=request.user,
-        campaign=campaign,
-        rows=len(summary.names),
-        description=f"Delivery PDF ({language}) with {len(summary.names)} names: {campaign}",
-    )
     return response

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import press
-from .forms import TargetContactForm
-from .leaders import leader_only
-from .models import Campaign, PressKind, ProposalStatus, Target, TargetContactProposal
+from .. import press
+from ..forms import TargetContactForm
+from ..models import Campaign, PressKind, ProposalStatus, Target, TargetContactProposal
+from .decorators import leader_required
 
 
 class PhoneOrMailRedirect(HttpResponseRedirect):
@@ -52,7 +52,7 @@ def press_dashboard_context(campaign: Campaign) -> dict:
     }
 
 
-@leader_only
+@leader_required(staff_too=True)
 def propose_contact(request, campaign, leadership, target_id):
     target = get_object_or_404(campaign.targets, pk=target_id)
     if leadership is None:  # staff edit the target in the admin
@@ -68,7 +68,7 @@ def propose_contact(request, campaign, leadership, target_id):
             messages.success(
                 request, _("Thank you. Staff will check the details and put them on the page.")
             )
-            return redirect("campaigns:dashboard", state=campaign.state.lower(), slug=campaign.slug)
+            return redirect("campaigns:dashboard", **campaign.url_kwargs)
     return render(
         request,
         "campaigns/leader/propose_contact.html",

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0002_agency_jurisdiction'),
+        ('campaigns', '0003_campaign_merged_is_closed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,9 +5,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from campaigns.caching import public_page
 from campaigns.models import Campaign
 from campaigns.sharing import share_links
+from config.caching import public_page
 
 
 def share_context(campaign: Campaign) -> dict:

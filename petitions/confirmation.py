@@ -1,0 +1,155 @@
+"""The links in the signer's emails: reading one, confirming, withdrawing, unsubscribing."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign
+
+from . import tokens
+from .errors import SignatureNotActive
+from .models import Signature, SignatureStatus, name_key
+from .signing import counts_changed, county_resident
+from .tokens import LinkInvalid
+
+
+def signature_from_link(token: str, *, purpose: str) -> Signature:
+    """The signature a link points at, for the page that shows its button (changes nothing)."""
+    if purpose == "confirm":
+        uid = tokens.read_confirm_token(token)
+    else:
+        salt = tokens.WITHDRAW_SALT if purpose == "withdraw" else tokens.UNSUBSCRIBE_SALT
+        uid = tokens.read_token(token, salt)
+    signature = Signature.objects.select_related("campaign").filter(uid=uid).first()
+    if signature is None:
+        raise LinkInvalid
+    return signature
+
+
+def campaign_of_expired_link(token: str) -> Campaign | None:
+    """The campaign an expired confirmation link was for, so its page can offer to sign again."""
+    try:
+        uid = tokens.read_confirm_token(token, expired_ok=True)
+    except LinkInvalid:
+        return None
+    return Campaign.objects.filter(signatures__uid=uid).only("state", "slug", "name").first()
+
+
+@dataclass(frozen=True)
+class SignerDetails:
+    """What the confirmation page shows and its owner may correct: what is counted and seen."""
+
+    name: str
+    zip_code: str
+    visibility: str
+
+
+def _apply_details(signature: Signature, details: SignerDetails) -> bool:
+    """Write the owner's details on the (locked) signature; whether anything changed."""
+    changed = (signature.name, signature.zip_code, signature.visibility) != (
+        details.name,
+        details.zip_code,
+        details.visibility,
+    )
+    if changed:
+        signature.name = details.name
+        signature.name_key = name_key(details.name)
+        signature.zip_code = details.zip_code
+        signature.visibility = details.visibility
+        signature.county_resident = county_resident(signature.campaign, details.zip_code)
+    return changed
+
+
+DETAIL_FIELDS = ["name", "name_key", "zip_code", "visibility", "county_resident"]
+
+
+def confirm_signature(
+    token: str, *, details: SignerDetails | None = None
+) -> tuple[Signature, bool]:
+    """Confirm the signature behind a confirmation link, with the details its owner saw (and
+    perhaps corrected) on the page; (signature, whether it was new).
+
+    Idempotent: confirming twice (or two tabs at once) confirms once. Only a pending signature
+    moves; withdrawn and invalidated ones stay as they are. A confirmed one takes the details:
+    the link came from its owner's inbox, the only place its details may change from.
+    """
+    uid = tokens.read_confirm_token(token)
+    with transaction.atomic():
+        signature = (
+            Signature.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .filter(uid=uid)
+            .first()
+        )
+        if signature is None:
+            raise LinkInvalid
+        if signature.status not in (SignatureStatus.PENDING, SignatureStatus.CONFIRMED):
+            raise SignatureNotActive(signature)
+        changed = details is not None and _apply_details(signature, details)
+        if signature.status == SignatureStatus.CONFIRMED:
+            if changed:
+                signature.save(update_fields=DETAIL_FIELDS)
+                counts_changed(signature.campaign_id)  # residents and elsewhere may move
+            return signature, False
+        signature.status = SignatureStatus.CONFIRMED
+        signature.confirmed_at = timezone.now()
+        update_fields = ["status", "confirmed_at", *(DETAIL_FIELDS if changed else [])]
+        if not signature.keep_updated:
+            # No updates asked for, none to send: the address goes; the keyed hash stays, so the
+            # mailbox still signs once, and the links keep working (they name the signature).
+            signature.email = ""
+            update_fields.append("email")
+        signature.save(update_fields=update_fields)
+        counts_changed(signature.campaign_id)
+    return signature, True
+
+
+def withdraw_signature(token: str) -> Signature:
+    """The signer takes their signature back; it stops counting at once, and the person goes
+    with it: name, email, domain and ZIP are blanked. Only the keyed hash of the mailbox stays,
+    so signing again reuses this row (counted once) instead of adding a second."""
+    uid = tokens.read_token(token, tokens.WITHDRAW_SALT)
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().filter(uid=uid).first()
+        if signature is None:
+            raise LinkInvalid
+        if signature.status in (SignatureStatus.PENDING, SignatureStatus.CONFIRMED):
+            was_counted = signature.status == SignatureStatus.CONFIRMED
+            signature.status = SignatureStatus.WITHDRAWN
+            signature.withdrawn_at = timezone.now()
+            signature.keep_updated = False
+            signature.name = signature.email = signature.email_domain = signature.zip_code = ""
+            signature.save(
+                update_fields=[
+                    "status",
+                    "withdrawn_at",
+                    "keep_updated",
+                    "name",
+                    "email",
+                    "email_domain",
+                    "zip_code",
+                ]
+            )
+            if was_counted:
+                counts_changed(signature.campaign_id)
+    return signature
+
+
+def unsubscribe(token: str) -> Signature:
+    """No more emails about this campaign; the signature still counts."""
+    uid = tokens.read_token(token, tokens.UNSUBSCRIBE_SALT)
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().filter(uid=uid).first()
+        if signature is None:
+            raise LinkInvalid
+        if signature.unsubscribed_at is None:
+            signature.keep_updated = False
+            signature.unsubscribed_at = timezone.now()
+            update_fields = ["keep_updated", "unsubscribed_at"]
+            if signature.status == SignatureStatus.CONFIRMED:
+                # Confirmed and no more updates: nothing left to send, so the address goes.
+                signature.email = ""
+                update_fields.append("email")
+            signature.save(update_fields=update_fields)
+    return signature

@@ -1,0 +1,58 @@
+"""The petitions services' refusals: each carries the (lazily translated) message a view shows.
+
+One module for all: the services share them (a view catches PetitionError for any of them).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class PetitionError(Exception):
+    message = _("Something went wrong.")
+
+    def __init__(self, message=None):
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+class SigningClosed(PetitionError):
+    message = _("This petition is not taking signatures right now.")
+
+
+class MatchesChanged(PetitionError):
+    message = _(
+        "The number of matching signatures changed since you counted. Check the new number "
+        "and invalidate again."
+    )
+
+
+class SignatureNotActive(PetitionError):
+    message = _("This signature was withdrawn or is no longer valid, so it cannot be confirmed.")
+
+    def __init__(self, signature=None):
+        super().__init__()
+        self.signature = signature
+
+
+class DeliveryNotReady(PetitionError):
+    message = _("The delivery kit opens when the petition reaches its goal.")
+
+
+class NotTheLeader(PetitionError):
+    message = _("Only the campaign's leader can gather signatures for it.")
+
+
+class NotAttested(PetitionError):
+    message = _("Confirm that each person on the sheet signed it in person.")
+
+
+class SigningTableClosed(PetitionError):
+    message = _("The signing table is closed. Open it again from your dashboard to keep going.")
+
+
+class AlreadyChecked(PetitionError):
+    message = _("This signature was already checked.")
+
+
+class ReasonRequired(PetitionError):
+    message = _("A reason is required.")

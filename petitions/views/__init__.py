@@ -1,0 +1,1 @@
+"""Petition pages: signing and its email links (signing.py), the leader's in-person tools (in_person.py)."""
