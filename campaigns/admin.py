@@ -18,7 +18,10 @@ from import_export.formats.base_formats import CSV
 from config.spreadsheets import neutralize
 from petitions.models import SignatureStatus
 
-from . import services
+from . import (
+    press_admin,  # noqa: F401  (registers the proposals and click counts)
+    services,
+)
 from . import upload as contract_upload
 from .forms import MergeForm, OutcomeForm, ReassignForm
 from .importing import ImportFileError, parse_contract_file
@@ -68,7 +71,14 @@ class TargetInline(admin.StackedInline):
     model = Target
     formset = TargetFormSet
     extra = 0
-    fields = [("role", "order"), ("name", "office"), "address", "phone"]
+    fields = [
+        ("role", "order"),
+        ("name", "office"),
+        "address",
+        ("phone", "email"),
+        ("website", "meeting_next"),
+        "meeting",
+    ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "address":

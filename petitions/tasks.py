@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaigns.models import Campaign
+from campaigns.sharing import share_links
 from config.mail import render_email
 from config.mail import send_or_retry as _send
 from config.outbox import enqueue_with_transaction
@@ -42,6 +43,7 @@ def _signer_links(signature: Signature) -> dict:
             "petitions:unsubscribe", tokens.unsubscribe_token(signature.uid)
         ),
         "link_days": settings.CONFIRMATION_LINK_MAX_AGE.days,
+        "share": share_links(campaign, translation.get_language()),
     }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import events, in_person, signing, updates
+from .views import events, in_person, signing, thanks, updates
 
 app_name = "petitions"
 
@@ -11,6 +11,7 @@ CAMPAIGN = "campaigns/<str:state>/<slug:slug>/"
 urlpatterns = [
     path(CAMPAIGN + "sign/", signing.sign, name="sign"),
     path(CAMPAIGN + "signed/", signing.signed, name="signed"),
+    path(CAMPAIGN + "thanks/", thanks.thanks, name="thanks"),
     path(CAMPAIGN + "count/", signing.count, name="count"),
     path(CAMPAIGN + "delivery/", signing.delivery, name="delivery"),
     path(CAMPAIGN + "delivery/petition.pdf", signing.delivery_pdf_view, name="delivery_pdf"),
