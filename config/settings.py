@@ -221,6 +221,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: django-environ still speaks EMAIL_*, Django 6.1 wants MAILERS.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    _email["EMAIL_BACKEND"] = "config.mail.ConsoleBackend"  # links printed whole, clickable
 MAILERS = {
     "default": {
         "BACKEND": _email["EMAIL_BACKEND"],
