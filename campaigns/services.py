@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from .asks import Kind, campaign_kind
 from .geography import Placement, county_names, place_agency, resolve_county
 from .importing import (
     ContractRow,
@@ -22,6 +23,7 @@ from .importing import (
     row_updates,
 )
 from .models import (
+    HEAD_ROLES,
     Agency,
     AgencyType,
     Campaign,
@@ -36,6 +38,7 @@ from .models import (
     TrainingCompletion,
     TrainingStep,
 )
+from .states import state_name
 
 
 class ImportRejected(Exception):
@@ -328,7 +331,9 @@ def ensure_campaigns() -> int:
 
 
 def _head_targets(campaign: Campaign, agencies, existing: list[tuple[str, str]]) -> list[Target]:
-    """New targets naming the head of each agency the campaign does not address yet.
+    """New targets naming the head of each agency the campaign does not address yet, and the
+    elected officials who answer for it: a county's commissioners (who fund the jail), a city's
+    mayor and council, a state's governor.
 
     A county has one sheriff and a county-less agency's campaign one head: those are matched on
     their role, so staff may correct the name and office text and a re-import adds nobody. Other
@@ -336,19 +341,31 @@ def _head_targets(campaign: Campaign, agencies, existing: list[tuple[str, str]])
     holds (role, office) pairs and grows with what is returned.
     """
     new = []
+    kind = campaign_kind(campaign)
     for agency in agencies:
-        role = (
-            TargetRole.SHERIFF
-            if agency.agency_type == AgencyType.SHERIFF
-            else TargetRole.AGENCY_HEAD
-        )
-        if role == TargetRole.SHERIFF or campaign.agency_id:
+        if agency.agency_type == AgencyType.SHERIFF:
+            role = TargetRole.SHERIFF
+        elif kind == Kind.CITY:
+            role = TargetRole.POLICE_CHIEF
+        else:
+            role = TargetRole.AGENCY_HEAD
+        if campaign.agency_id:
+            addressed = any(r in HEAD_ROLES for r, _office in existing)
+        elif role == TargetRole.SHERIFF:
             addressed = any(r == role for r, _office in existing)
         else:
             addressed = (role, agency.name) in existing
         if not addressed:
-            new.append(Target(campaign=campaign, role=role, office=agency.name))
+            new.append(Target(campaign=campaign, role=role, office=agency.name, order=0))
             existing.append((role, agency.name))
+    elected = {
+        Kind.COUNTY: (TargetRole.COUNTY_COMMISSION, campaign.name),
+        Kind.CITY: (TargetRole.MAYOR_COUNCIL, (campaign.agency.city if campaign.agency else "")),
+        Kind.STATE: (TargetRole.GOVERNOR, state_name(campaign.state)),
+    }.get(kind)
+    if elected and not any(r == elected[0] for r, _office in existing):
+        new.append(Target(campaign=campaign, role=elected[0], office=elected[1], order=10))
+        existing.append(elected)
     return new
 
 
