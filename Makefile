@@ -36,12 +36,15 @@ migrate: export DEBUG ?= true
 migrate: install
 	$(PY) manage.py migrate --no-input
 
-# Loads the 2019 cohort (idempotent: a second run changes nothing). The sample petition first:
-# the import renders every new campaign's petition from it.
+# Loads the 2019 cohort, then ICE's current list (idempotent: a second run changes nothing; the
+# 2026 list costs a few seconds of CPU under SQLite, the first time as again). The sample petition
+# first: the import renders every new campaign's petition from it. The 2019 file before the 2026
+# list: an agreement on both is "renewed" on the record.
 load: export DEBUG ?= true
 load: install
 	$(PY) manage.py seed_content
 	$(PY) manage.py import_contracts fixtures/287g_agreements_2019.csv --verbosity 1
+	$(PY) manage.py import_contracts fixtures/287g_agreements_2026-05.csv --verbosity 1
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -185,7 +185,9 @@ _LIST_DATE = re.compile(r"participatingAgencies(\d{2})(\d{2})(\d{4})", re.IGNORE
 
 
 def list_date(contract) -> date | None:
-    """The date of the latest ICE list the contract's sources cite (its file names carry it)."""
+    """The date of the latest ICE list the contract was on (or that its sources cite)."""
+    if getattr(contract, "last_listed", None):
+        return contract.last_listed
     found = []
     for m in _LIST_DATE.finditer(contract.source or ""):
         try:

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from config.forms import fields_helper, honeypot
 
 from .models import Campaign, CampaignStatus
-from .services import OUTCOME_STATUSES
 
 # Django marks invalid fields with aria-invalid and links help and error text by aria-describedby.
 CHECKBOX = forms.CheckboxInput(attrs={"class": "form-check-input"})
@@ -130,7 +129,7 @@ class ReassignForm(forms.Form):
 class OutcomeForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Outcome"),
-        choices=[(s.value, s.label) for s in CampaignStatus if s in OUTCOME_STATUSES],
+        choices=[(s.value, s.label) for s in CampaignStatus.OUTCOMES],
     )
     outcome_date = forms.DateField(
         label=_("Date"),

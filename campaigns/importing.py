@@ -3,6 +3,7 @@ and importing them: idempotent, all-or-nothing, with a report of every row."""
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -54,6 +55,9 @@ class ContractRow:
     expires: date | None
     source: str
     status: str | None = None
+    # The date of ICE's list this row comes from, when the file is one of ICE's dated lists.
+    listed_on: date | None = None
+    list_name: str = ""
 
 
 @dataclass
@@ -294,6 +298,37 @@ def _records(content: bytes, filename: str) -> tuple[list[str], list[tuple[int, 
     return _csv_records(content)
 
 
+# How a source names the date of ICE's list: "as of 2025-01-04", ICE's file names
+# participatingAgencies05182026am.xlsx and ParticipatingEntities-20250104041613.xlsx.
+_LIST_DATES = [
+    (re.compile(r"as of (\d{4})-(\d{2})-(\d{2})"), (1, 2, 3)),
+    (re.compile(r"participatingagencies(\d{2})(\d{2})(\d{4})", re.IGNORECASE), (3, 1, 2)),
+    (re.compile(r"participatingentities-(\d{4})(\d{2})(\d{2})", re.IGNORECASE), (1, 2, 3)),
+]
+
+
+def list_date_in(text: str) -> date | None:
+    for pattern, (y, m, d) in _LIST_DATES:
+        if found := pattern.search(text):
+            try:
+                return date(int(found[y]), int(found[m]), int(found[d]))
+            except ValueError:
+                return None
+    return None
+
+
+def list_date_of(rows: list[ContractRow]) -> date | None:
+    """The date of ICE's list when every row cites the same dated list; None for a file put
+    together from several sources (the 2019 cohort), which is no one list of ICE's."""
+    dates = {list_date_in(row.source) for row in rows}
+    return dates.pop() if len(dates) == 1 and None not in dates else None
+
+
+def mark_listed(rows: list[ContractRow], listed_on: date | None, list_name: str) -> None:
+    for row in rows:
+        row.listed_on, row.list_name = listed_on, list_name
+
+
 def parse_contract_file(
     content: bytes, filename: str
 ) -> tuple[list[ContractRow], list[RowProblem]]:
@@ -329,6 +364,7 @@ def parse_contract_file(
             problems.append(RowProblem(line, str(exc)))
             continue
         rows.append(row)
+    mark_listed(rows, list_date_of(rows), source_name)
     return rows, problems
 
 
@@ -359,6 +395,13 @@ def row_updates(contract: Contract, row: ContractRow, today: date | None = None)
     new_sources = [s for s in row.source.splitlines() if s.strip() and s not in known_sources]
     if new_sources:
         updates["source"] = "\n".join([*known_sources, *new_sources])
+    # Which lists it was on: the latest only moves forward, the first only back (an older list
+    # imported late); an agreement first known from an undated source keeps no first list.
+    if row.listed_on:
+        if contract.last_listed is None or row.listed_on > contract.last_listed:
+            updates["last_listed"] = row.listed_on
+        if contract.first_listed and row.listed_on < contract.first_listed:
+            updates["first_listed"] = row.listed_on
     if row.status:
         if row.status != contract.status:
             updates["status"] = row.status

@@ -1,6 +1,5 @@
 """Counties, agencies, their 287(g) contracts, and the county campaigns with their leaders."""
 
-import functools
 from datetime import date
 
 from django.conf import settings
@@ -146,12 +145,35 @@ class ContractStatus(models.TextChoices):
 IN_FORCE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.RENEWED)
 
 
-class ContractQuerySet(models.QuerySet):
-    def expiring_on(self, day: date):
-        return self.filter(expires=day)
+class ContractListQuerySet(models.QuerySet):
+    def latest_date(self) -> date | None:
+        """The date of the newest ICE list we hold (what "today's list" means), or None."""
+        return self.order_by("-listed_on").values_list("listed_on", flat=True).first()
 
-    def in_force(self):
-        return self.filter(status__in=IN_FORCE_STATUSES)
+
+class ContractList(models.Model):
+    """One of ICE's participating-agencies lists, as imported: its date and what it held then."""
+
+    listed_on = models.DateField(_("list date"), unique=True)
+    name = models.CharField(_("file"), max_length=200)
+    agreements = models.PositiveIntegerField(_("agreements"), default=0)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+
+    objects = ContractListQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ICE list")
+        verbose_name_plural = _("ICE lists")
+        ordering = ["listed_on"]
+
+    def __str__(self):
+        return f"{self.name} ({self.listed_on})"
+
+
+class ContractQuerySet(models.QuerySet):
+    def on_list(self, listed_on: date):
+        """The agreements on ICE's list of that date (their latest list is that one)."""
+        return self.filter(last_listed=listed_on)
 
 
 class Contract(models.Model):
@@ -168,6 +190,10 @@ class Contract(models.Model):
     )
     status_changed = models.DateField(_("status changed on"), null=True, blank=True)
     source = models.TextField(_("source"), blank=True)
+    # The dates of the first and the latest ICE list it was on; none when it came only from an
+    # undated source (the 2019 cohort). Today's list is the latest ContractList.
+    first_listed = models.DateField(_("first on ICE's list"), null=True, blank=True)
+    last_listed = models.DateField(_("last on ICE's list"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -226,25 +252,28 @@ class CampaignStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# The groups of statuses the rules speak of, named once (set after the class: an Enum would make
+# them members). Only campaigns.services moves a campaign from one status to another.
+# A leader's term counts against their limit while the campaign is led or delivered.
+CampaignStatus.LEADING = frozenset({CampaignStatus.LED, CampaignStatus.DELIVERED})
+# Signing has ended and signers' details may be purged once the outcome is old enough.
+CampaignStatus.ENDED = frozenset({CampaignStatus.WON, CampaignStatus.LOST, CampaignStatus.CLOSED})
+# The petition went to the sheriff (the checklist's last step is done).
+CampaignStatus.DELIVERED_OR_ENDED = frozenset(
+    {CampaignStatus.DELIVERED, CampaignStatus.WON, CampaignStatus.LOST}
+)
+# Before the delivery: a delivery recorded now moves the campaign to DELIVERED.
+CampaignStatus.BEFORE_DELIVERY = frozenset({CampaignStatus.OPEN, CampaignStatus.LED})
+# What staff may record as the outcome, in the order the form offers them.
+CampaignStatus.OUTCOMES = (
+    CampaignStatus.DELIVERED,
+    CampaignStatus.WON,
+    CampaignStatus.LOST,
+    CampaignStatus.CLOSED,
+)
+
+
 class CampaignQuerySet(models.QuerySet):
-    def with_current_petition(self):
-        """Each campaign with `current_petition_id` in the same query (for signing at a surge)."""
-        from petitions.models import PetitionText
-
-        current = PetitionText.objects.filter(campaign=models.OuterRef("pk")).current_first()
-        return self.annotate(current_petition_id=models.Subquery(current.values("pk")[:1]))
-
-    def for_signing(self, state: str, slug: str):
-        """The campaign at this address with `current_petition_id`, or None: what
-        with_current_petition() fetches, as one prepared statement for the signing POST.
-
-        Its SQL is compiled once per process. At a surge the ORM spent three times longer
-        building this query than PostgreSQL spent running it.
-        """
-        sql, params = _signing_query()
-        values = [{"{state}": state, "{slug}": slug}.get(p, p) for p in params]
-        return next(iter(self.raw(sql, values)), None)
-
     def public(self):
         return self.filter(merged_into__isnull=True).exclude(status=CampaignStatus.CLOSED)
 
@@ -319,13 +348,22 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=CampaignStatus.values), name="campaign_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(status=CampaignStatus.CLOSED),
+                name="campaign_merged_is_closed",
+            ),
         ]
 
     def __str__(self):
         return f"{self.name}, {self.state}"
 
     def get_absolute_url(self):
-        return reverse("campaigns:detail", kwargs={"state": self.state.lower(), "slug": self.slug})
+        return reverse("campaigns:detail", kwargs=self.url_kwargs)
+
+    @property
+    def url_kwargs(self) -> dict:
+        """The campaign's part of every campaign page's URL (/campaigns/<state>/<slug>/...)."""
+        return {"state": self.state.lower(), "slug": self.slug}
 
     @property
     def state_name(self) -> str:
@@ -355,7 +393,7 @@ class Campaign(models.Model):
 
     @property
     def is_outcome(self) -> bool:
-        return self.status in {CampaignStatus.WON, CampaignStatus.LOST, CampaignStatus.CLOSED}
+        return self.status in CampaignStatus.ENDED
 
     def ask(self, today: date | None = None):
         """What the campaign asks: end it, do not renew it, keep it ended, end it now (see asks)."""
@@ -405,10 +443,6 @@ class Target(models.Model):
 
     def __str__(self):
         return self.name or self.office or self.get_role_display()
-
-    @property
-    def salutation(self) -> str:
-        return self.name or self.office
 
 
 class LeadershipEnd(models.TextChoices):
@@ -483,6 +517,16 @@ class Leadership(models.Model):
     def is_active(self) -> bool:
         return self.ended_at is None
 
+    @property
+    def training_deadline(self):
+        """When the campaign reopens unless the training is finished (services.reopen_stale_claims):
+        CLAIM_TRAINING_DEADLINE after the claim, and never sooner than half of it after the reminder.
+        """
+        deadline = self.claimed_at + settings.CLAIM_TRAINING_DEADLINE
+        if self.reminded_at:
+            deadline = max(deadline, self.reminded_at + settings.CLAIM_TRAINING_DEADLINE / 2)
+        return deadline
+
 
 class TrainingStep(models.Model):
     """One step of the leaders' short online training; staff edit the text in both languages."""
@@ -517,10 +561,3 @@ class TrainingCompletion(models.Model):
 
     def __str__(self):
         return f"{self.leadership} – {self.step}"
-
-
-@functools.cache
-def _signing_query() -> tuple[str, tuple]:
-    """CampaignQuerySet.for_signing's SQL, with "{state}" and "{slug}" where the values go."""
-    campaigns = Campaign.objects.with_current_petition().filter(state="{state}", slug="{slug}")
-    return campaigns.order_by().query.sql_with_params()

@@ -3,23 +3,9 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .models import Campaign, CampaignStatus, Leadership
-
-# The share channels a leader's links carry as ?src=, in the order the tools page lists them.
-CHANNELS = {
-    "whatsapp": "WhatsApp",
-    "facebook": "Facebook",
-    "x": "X",
-    "email": _("Email"),
-    "sms": _("Text message"),
-    "instagram": "Instagram",
-    "flyer": _("Printed flyer (QR code)"),
-    "sheet": _("Paper sign-up sheet (QR code)"),
-    "link": _("Campaign link"),
-}
 
 
 def milestones() -> list[int]:
@@ -30,49 +16,6 @@ def milestones() -> list[int]:
     """
     goal = settings.SIGNATURE_GOAL
     return sorted({*(m for m in settings.MILESTONES if m < goal), goal})
-
-
-# A channel shows on the dashboard once it has this many signatures; fewer are grouped as "other".
-# A link tagged for one person must not tell the leader that this person signed (the same rule as
-# the delivery's MIN_ZIP_GROUP for ZIP codes).
-MIN_CHANNEL_GROUP = 5
-
-
-def signatures_by_channel(campaign: Campaign) -> list[tuple[str, int]]:
-    """Confirmed online signatures per share channel: counts only, never who signed.
-
-    Channels with fewer than MIN_CHANNEL_GROUP signatures are added up into one "other" row.
-    Paper and signing-table signatures came through no link; the dashboard counts them apart.
-    """
-    from petitions.models import Signature, SignatureMethod, SignatureStatus
-
-    rows = (
-        Signature.objects.filter(
-            campaign=campaign, status=SignatureStatus.CONFIRMED, method=SignatureMethod.ONLINE
-        )
-        .values("source")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    counts: dict[str, int] = {}
-    for row in rows:
-        source = row["source"]
-        if source in CHANNELS:
-            label = CHANNELS[source]
-        elif source:
-            label = _("Other links")
-        else:
-            label = _("Direct visits and search")
-        counts[str(label)] = counts.get(str(label), 0) + row["n"]
-    shown = sorted(
-        ((label, n) for label, n in counts.items() if n >= MIN_CHANNEL_GROUP),
-        key=lambda item: (-item[1], item[0]),
-    )
-    grouped = sum(n for n in counts.values() if n < MIN_CHANNEL_GROUP)
-    if grouped:
-        label = _("Other channels (fewer than %(n)s each)") % {"n": MIN_CHANNEL_GROUP}
-        shown.append((str(label), grouped))
-    return shown
 
 
 def next_milestone(count: int) -> int | None:
@@ -89,22 +32,11 @@ class ChecklistItem:
     done: bool
 
 
-def checklist(campaign: Campaign, leadership: Leadership | None, count: int) -> list[ChecklistItem]:
-    from petitions.models import SignatureStatus
-
-    shared = (
-        bool(leadership and leadership.shared_at)
-        or campaign.signatures.exclude(source="").filter(status=SignatureStatus.CONFIRMED).exists()
-    )
-    delivered = (
-        campaign.status
-        in (
-            CampaignStatus.DELIVERED,
-            CampaignStatus.WON,
-            CampaignStatus.LOST,
-        )
-        or campaign.deliveries.exists()
-    )
+def checklist(
+    campaign: Campaign, leadership: Leadership | None, count: int, *, shared: bool
+) -> list[ChecklistItem]:
+    """The leader's checklist; `shared`: the leader said so, or a link brought a signature."""
+    delivered = campaign.status in CampaignStatus.DELIVERED_OR_ENDED or campaign.deliveries.exists()
     items = [
         ChecklistItem(
             "training",

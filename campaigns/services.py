@@ -3,7 +3,6 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from config.outbox import enqueue_with_transaction
 
 from .asks import Kind, campaign_kind
 from .geography import Placement, county_names, place_agency, resolve_county
@@ -29,6 +30,7 @@ from .models import (
     Campaign,
     CampaignStatus,
     Contract,
+    ContractList,
     County,
     Jurisdiction,
     Leadership,
@@ -38,7 +40,9 @@ from .models import (
     TrainingCompletion,
     TrainingStep,
 )
+from .signals import campaigns_set_up
 from .states import state_name
+from .tasks import notify_leader_of_reopening, notify_staff_of_claim, remind_leader_of_training
 
 
 class ImportRejected(Exception):
@@ -111,6 +115,7 @@ def _import(rows: list[ContractRow], report: ImportReport) -> None:
     if report.rejected:
         return
     _save_contracts(accepted, report)
+    _record_list(rows)
     report.campaigns_created = ensure_campaigns()
 
 
@@ -226,6 +231,8 @@ def _save_contracts(accepted: list[tuple[ContractRow, Agency]], report: ImportRe
                     expires=row.expires,
                     source=row.source,
                     status=default_status(row),
+                    first_listed=row.listed_on,
+                    last_listed=row.listed_on,
                 )
             )
             report.created += 1
@@ -255,6 +262,20 @@ def _save_contracts(accepted: list[tuple[ContractRow, Agency]], report: ImportRe
     Contract.objects.bulk_create(new_contracts)
 
 
+def _record_list(rows: list[ContractRow]) -> None:
+    """Keep the date of ICE's list and how many agreements it held (again: same numbers)."""
+    listed_on = rows[0].listed_on if rows else None
+    if listed_on is None or any(row.listed_on != listed_on for row in rows):
+        return
+    # One statement (INSERT ... ON CONFLICT UPDATE): the import stays a fixed handful of queries.
+    ContractList.objects.bulk_create(
+        [ContractList(listed_on=listed_on, name=rows[0].list_name[:200], agreements=len(rows))],
+        update_conflicts=True,
+        unique_fields=["listed_on"],
+        update_fields=["name", "agreements"],
+    )
+
+
 def _unique_slug(state: str, name: str, taken: set[tuple[str, str]]) -> str:
     base = slugify(name)[:110] or "campaign"
     slug, n = base, 2
@@ -270,8 +291,6 @@ def ensure_campaigns() -> int:
 
     Safe to run again: it only adds what is missing. Returns how many campaigns it created.
     """
-    from petitions.texts import ensure_petition_texts
-
     taken = set(Campaign.objects.values_list("state", "slug"))
     have_county = set(
         Campaign.objects.filter(county__isnull=False).values_list("county_id", flat=True)
@@ -326,7 +345,8 @@ def ensure_campaigns() -> int:
         if campaign is not None:
             targets += _head_targets(campaign, [agency], existing[campaign.pk])
     Target.objects.bulk_create(targets)
-    ensure_petition_texts()
+    # Petitions gives each new campaign its text, in this transaction (a dry run rolls it back).
+    campaigns_set_up.send(sender=Campaign)
     return len(new)
 
 
@@ -385,13 +405,11 @@ def set_up_campaign(campaign: Campaign) -> list[Target]:
     Targets staff entered themselves count; the petition is rendered after commit, once every
     target is saved, so that it names them.
     """
-    from petitions.texts import ensure_petition_texts
-
     existing = list(campaign.targets.values_list("role", "office"))
     targets = Target.objects.bulk_create(
         _head_targets(campaign, agencies_to_address(campaign), existing)
     )
-    transaction.on_commit(ensure_petition_texts)
+    transaction.on_commit(lambda: campaigns_set_up.send(sender=Campaign))
     return targets
 
 
@@ -399,13 +417,13 @@ def set_up_campaign(campaign: Campaign) -> list[Target]:
 # and perhaps starts another; rows are never deleted, so they are the record of who led, when, and
 # who made the change.
 
-LEADING_STATUSES = (CampaignStatus.LED, CampaignStatus.DELIVERED)
-
 
 def _check_leader_limit(user) -> None:
     # Locking the person serializes their own simultaneous claims on different counties.
     locked = get_user_model().objects.select_for_update().get(pk=user.pk)
-    leading = Leadership.objects.active().filter(user=locked, campaign__status__in=LEADING_STATUSES)
+    leading = Leadership.objects.active().filter(
+        user=locked, campaign__status__in=CampaignStatus.LEADING
+    )
     if leading.count() >= locked.max_campaigns:
         raise LeaderLimitReached
 
@@ -423,6 +441,16 @@ def _reopen_if_led(campaign: Campaign) -> None:
         campaign.save(update_fields=["status"])
 
 
+def claim_refusal(campaign: Campaign) -> LeaderChangeRefused | None:
+    """Why nobody may claim this campaign now (taken, or not open), or None when it is open.
+
+    claim_campaign raises it under the lock; the claim page reads it to show the refusal first.
+    """
+    if campaign.accepts_leader():
+        return None
+    return CampaignTaken() if campaign.status == CampaignStatus.LED else CampaignNotOpen()
+
+
 def claim_campaign(
     user, campaign: Campaign, *, public_name: str, assigned_by=None, language: str | None = None
 ) -> Leadership:
@@ -431,15 +459,12 @@ def claim_campaign(
     The campaign row is locked so claims queue up and each sees the last one's result; the partial
     unique index `one_active_leader_per_campaign` is the final guard should anything slip past.
     """
-    from .tasks import notify_staff_of_claim
-
     try:
         with transaction.atomic():
             locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-            if not locked.accepts_leader():
-                if locked.status == CampaignStatus.LED:
-                    raise CampaignTaken
-                raise CampaignNotOpen
+            refusal = claim_refusal(locked)
+            if refusal is not None:
+                raise refusal
             _check_leader_limit(user)
             leadership = Leadership.objects.create(
                 campaign=locked,
@@ -449,9 +474,7 @@ def claim_campaign(
             )
             locked.status = CampaignStatus.LED
             locked.save(update_fields=["status"])
-            transaction.on_commit(
-                partial(notify_staff_of_claim.enqueue, leadership_id=leadership.pk)
-            )
+            enqueue_with_transaction(notify_staff_of_claim, leadership_id=leadership.pk)
             if language and language != user.language:
                 # Their campaign's emails come in the language they took it on in.
                 user.language = language
@@ -496,8 +519,6 @@ def release_leader(campaign: Campaign, *, by, leader=None) -> Leadership:
 
 def reassign_leader(campaign: Campaign, *, to_user, public_name: str, by) -> Leadership:
     """Staff hand the campaign to another person; the old leadership ends as reassigned."""
-    from .tasks import notify_staff_of_claim
-
     try:
         with transaction.atomic():
             locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -515,9 +536,7 @@ def reassign_leader(campaign: Campaign, *, to_user, public_name: str, by) -> Lea
             if locked.status == CampaignStatus.OPEN:
                 locked.status = CampaignStatus.LED
                 locked.save(update_fields=["status"])
-            transaction.on_commit(
-                partial(notify_staff_of_claim.enqueue, leadership_id=leadership.pk)
-            )
+            enqueue_with_transaction(notify_staff_of_claim, leadership_id=leadership.pk)
     except IntegrityError as exc:
         raise CampaignTaken from exc
     campaign.status = locked.status
@@ -569,8 +588,6 @@ def reopen_stale_claims(*, now: datetime | None = None, dry_run: bool = False) -
     full deadline, and never sooner than half the deadline after the reminder, so nobody loses a
     county without warning even if this job did not run for a while. Safe to run any number of times.
     """
-    from .tasks import notify_leader_of_reopening, remind_leader_of_training
-
     now = now or timezone.now()
     deadline = settings.CLAIM_TRAINING_DEADLINE
     half = deadline / 2
@@ -591,9 +608,7 @@ def reopen_stale_claims(*, now: datetime | None = None, dry_run: bool = False) -
                 continue
             _end_leadership(leadership, reason=LeadershipEnd.TRAINING_EXPIRED, now=now)
             _reopen_if_led(campaign)
-            transaction.on_commit(
-                partial(notify_leader_of_reopening.enqueue, leadership_id=leadership_id)
-            )
+            enqueue_with_transaction(notify_leader_of_reopening, leadership_id=leadership_id)
         report.reopened.append(leadership_id)
 
     due = untrained.filter(claimed_at__lte=now - half, reminded_at__isnull=True)
@@ -604,29 +619,29 @@ def reopen_stale_claims(*, now: datetime | None = None, dry_run: bool = False) -
         with transaction.atomic():
             if not due.filter(pk=leadership_id).update(reminded_at=now):
                 continue
-            transaction.on_commit(
-                partial(remind_leader_of_training.enqueue, leadership_id=leadership_id)
-            )
+            enqueue_with_transaction(remind_leader_of_training, leadership_id=leadership_id)
         report.reminded.append(leadership_id)
     return report
-
-
-OUTCOME_STATUSES = (
-    CampaignStatus.DELIVERED,
-    CampaignStatus.WON,
-    CampaignStatus.LOST,
-    CampaignStatus.CLOSED,
-)
 
 
 @transaction.atomic
 def record_outcome(
     campaign: Campaign, *, status: str, outcome_date: date | None, note: str, by
 ) -> Campaign:
-    """Staff say what happened (delivered, contract ended, renewed, closed); the page shows it."""
-    if status not in OUTCOME_STATUSES:
+    """Staff say what happened (delivered, contract ended, renewed, closed); the page shows it.
+
+    A closed or merged campaign has no outcome left to record, and a decided one (won, lost) is
+    not delivered again. Closing ends the leadership, as retiring does.
+    """
+    if status not in CampaignStatus.OUTCOMES:
         raise CampaignChangeRefused(_("Choose delivered, won, lost or closed."))
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.merged_into_id or locked.status == CampaignStatus.CLOSED:
+        raise CampaignChangeRefused(_("This campaign is closed."))
+    if status == CampaignStatus.DELIVERED and locked.status in CampaignStatus.ENDED:
+        raise CampaignChangeRefused(_("This campaign's outcome is already decided."))
+    if status == CampaignStatus.CLOSED:
+        _release_active_leader(locked, by=by)
     locked.status = status
     # The date also starts the clock for purging signers' details: never leave it empty.
     locked.outcome_date = outcome_date or timezone.localdate()
@@ -635,13 +650,31 @@ def record_outcome(
     return locked
 
 
+def mark_delivered(campaign: Campaign) -> bool:
+    """The petition was handed over: a campaign before delivery becomes delivered (True).
+
+    Called by petitions' record_delivery inside its transaction, with the campaign row locked.
+    """
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status not in CampaignStatus.BEFORE_DELIVERY:
+        return False
+    locked.status = CampaignStatus.DELIVERED
+    locked.save(update_fields=["status"])
+    campaign.status = locked.status
+    return True
+
+
+def _release_active_leader(locked: Campaign, *, by) -> None:
+    leadership = locked.leaderships.active().first()
+    if leadership is not None:
+        _end_leadership(leadership, reason=LeadershipEnd.RELEASED, by=by)
+
+
 @transaction.atomic
 def retire_campaign(campaign: Campaign, *, by, note: str = "") -> Campaign:
     """Close a campaign for good (a contract that never applied, a duplicate); its leader is freed."""
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    leadership = locked.leaderships.active().first()
-    if leadership is not None:
-        _end_leadership(leadership, reason=LeadershipEnd.RELEASED, by=by)
+    _release_active_leader(locked, by=by)
     locked.status = CampaignStatus.CLOSED
     if note:
         locked.outcome_note = note

@@ -26,7 +26,7 @@ def _send(template: str, leadership: Leadership, to: list[str], task_obj, attemp
 
 def _campaign_urls(leadership: Leadership) -> dict:
     campaign = leadership.campaign
-    kwargs = {"state": campaign.state.lower(), "slug": campaign.slug}
+    kwargs = campaign.url_kwargs
     return {
         "campaign_url": settings.SITE_URL + campaign.get_absolute_url(),
         "dashboard_url": settings.SITE_URL + reverse("campaigns:dashboard", kwargs=kwargs),
@@ -56,14 +56,13 @@ def remind_leader_of_training(leadership_id: int, attempt: int = 1) -> None:
     leadership = Leadership.objects.select_related("campaign", "user").get(pk=leadership_id)
     if not leadership.is_active or leadership.training_completed_at:
         return
-    deadline = leadership.claimed_at + settings.CLAIM_TRAINING_DEADLINE
     _send(
         "campaigns/leader/email/training_reminder",
         leadership,
         [leadership.user.email],
         remind_leader_of_training,
         attempt,
-        deadline=deadline,
+        deadline=leadership.training_deadline,
     )
 
 
@@ -77,12 +76,3 @@ def notify_leader_of_reopening(leadership_id: int, attempt: int = 1) -> None:
         notify_leader_of_reopening,
         attempt,
     )
-
-
-@task
-def remind_leaders() -> dict:
-    """The scheduled run of `manage.py remind_leaders`."""
-    from .services import reopen_stale_claims
-
-    report = reopen_stale_claims()
-    return {"reminded": len(report.reminded), "reopened": len(report.reopened)}

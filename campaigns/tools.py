@@ -304,17 +304,15 @@ def share_layout(campaign: Campaign, *, size: str, count: int) -> Printed:
     return Printed(out.getvalue(), width, height, min(margin * 0.5, top), boxes)
 
 
-def flyer(campaign: Campaign, *, language: str, petition=None) -> Printed:
+def flyer(campaign: Campaign, *, language: str, petition) -> Printed:
     """A printable US Letter flyer: the ask, the whole petition, a QR code and the address.
 
     Blocks are measured and placed top-down; the QR block sits at the foot of the page and the
     petition takes the largest type that fits above it. A petition too long for one page even in
-    small type continues on a second page rather than losing its ask.
+    small type continues on a second page rather than losing its ask. `petition` is the text to
+    print (the campaign's current one), or None before it has one.
     """
-    from petitions.texts import current_petition
-
     url = campaign_url(campaign, language=language, source="flyer")
-    petition = petition or current_petition(campaign)
     with translation.override(language):
         place = f"{campaign.name}, {campaign.state_name}"
         pdf = Document(title=_("End 287(g) in %(place)s") % {"place": campaign.name}, margin=16)
@@ -402,6 +400,6 @@ def flyer(campaign: Campaign, *, language: str, petition=None) -> Printed:
     return pdf.printed()
 
 
-def flyer_pdf(campaign: Campaign, *, language: str, petition=None) -> bytes:
+def flyer_pdf(campaign: Campaign, *, language: str, petition) -> bytes:
     """The flyer's PDF (see flyer)."""
     return flyer(campaign, language=language, petition=petition).data

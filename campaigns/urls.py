@@ -1,44 +1,47 @@
 from django.urls import path
 
-from . import leaders, views
+from .views import leader, public, record
 
 app_name = "campaigns"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("learn/", views.learn, name="learn"),
-    path("privacy/", views.privacy, name="privacy"),
-    path("search/", views.search, name="search"),
-    path("map/", views.us_map, name="map"),
-    path("campaigns/", views.campaign_list, name="list"),
-    path("my-campaigns/", views.my_campaigns, name="my_campaigns"),
-    path("campaigns/<str:state>/<slug:slug>/", views.campaign_detail, name="detail"),
+    path("", public.home, name="home"),
+    path("learn/", public.learn, name="learn"),
+    path("privacy/", public.privacy, name="privacy"),
+    path("search/", public.search, name="search"),
+    path("map/", public.us_map, name="map"),
+    path("record/", record.record_page, name="record"),
+    path("record.csv", record.record_csv, name="record_csv"),
+    path("record/<str:state>/", record.record_state, name="record_state"),
+    path("campaigns/", public.campaign_list, name="list"),
+    path("my-campaigns/", public.my_campaigns, name="my_campaigns"),
+    path("campaigns/<str:state>/<slug:slug>/", public.campaign_detail, name="detail"),
     # Become a Leader, and the leader's campaign office.
-    path("campaigns/<str:state>/<slug:slug>/lead/", leaders.claim, name="claim"),
-    path("campaigns/<str:state>/<slug:slug>/dashboard/", leaders.dashboard, name="dashboard"),
-    path("campaigns/<str:state>/<slug:slug>/step-down/", leaders.step_down, name="step_down"),
+    path("campaigns/<str:state>/<slug:slug>/lead/", leader.claim, name="claim"),
+    path("campaigns/<str:state>/<slug:slug>/dashboard/", leader.dashboard, name="dashboard"),
+    path("campaigns/<str:state>/<slug:slug>/step-down/", leader.step_down, name="step_down"),
     path(
         "campaigns/<str:state>/<slug:slug>/delivery-plan/",
-        leaders.plan_delivery,
+        leader.plan_delivery,
         name="plan_delivery",
     ),
-    path("campaigns/<str:state>/<slug:slug>/training/", leaders.training, name="training"),
+    path("campaigns/<str:state>/<slug:slug>/training/", leader.training, name="training"),
     path(
         "campaigns/<str:state>/<slug:slug>/training/<slug:step_slug>/",
-        leaders.training_step,
+        leader.training_step,
         name="training_step",
     ),
-    path("campaigns/<str:state>/<slug:slug>/tools/", leaders.tools, name="tools"),
-    path("campaigns/<str:state>/<slug:slug>/tools/shared/", leaders.mark_shared, name="shared"),
+    path("campaigns/<str:state>/<slug:slug>/tools/", leader.tools, name="tools"),
+    path("campaigns/<str:state>/<slug:slug>/tools/shared/", leader.mark_shared, name="shared"),
     path(
         "campaigns/<str:state>/<slug:slug>/petition-text/",
-        leaders.petition_text,
+        leader.petition_text,
         name="petition_text",
     ),
     path(
         "campaigns/<str:state>/<slug:slug>/share/<str:size>.png",
-        leaders.share_image_view,
+        leader.share_image_view,
         name="share_image",
     ),
-    path("campaigns/<str:state>/<slug:slug>/flyer.pdf", leaders.flyer, name="flyer"),
+    path("campaigns/<str:state>/<slug:slug>/flyer.pdf", leader.flyer, name="flyer"),
 ]

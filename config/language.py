@@ -27,6 +27,14 @@ def preferred_language(request) -> str:
     )
 
 
+def requested_language(request) -> str:
+    """The language a printable asks for with ?lang= (a site language), else the page's own."""
+    code = request.GET.get("lang")
+    if code in SUPPORTED:
+        return code
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 class _AcceptOnly:
     """A stand-in request that carries only the Accept-Language header."""
 

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns.models import Campaign
+from config.outbox import enqueue_with_transaction
 
-from . import monitoring
-from .counting import refresh_tallies
+from . import monitoring, tasks
 from .errors import MatchesChanged
 from .exports import export_signatures_csv
 from .forms import InvalidationForm, ReasonForm
@@ -343,9 +343,10 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # The counted number depends on milestone_counts: stored tallies follow at once.
+        # The counted number depends on milestone_counts: stored tallies follow in a task, queued
+        # with the save (every campaign is too much work for the request).
         if "milestone_counts" in form.changed_data:
-            refresh_tallies(Campaign.objects.all())
+            enqueue_with_transaction(tasks.recount_every_campaign)
 
 
 @admin.register(Invalidation)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PetitionsConfig(AppConfig):
     name = "petitions"
     verbose_name = _("Petitions and signatures")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects them)

@@ -13,7 +13,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from campaigns.documents import Document
-from campaigns.models import Campaign, CampaignStatus
+from campaigns.models import Campaign
+from campaigns.services import mark_delivered
 
 from .counting import Tally, fresh_tally
 from .errors import DeliveryNotReady
@@ -215,9 +216,7 @@ def record_delivery(campaign: Campaign, *, user, delivered_on, received_by, note
         if photo:
             delivery.photo = photo
         delivery.save()
-        if campaign.status in (CampaignStatus.OPEN, CampaignStatus.LED):
-            campaign.status = CampaignStatus.DELIVERED
-            campaign.save(update_fields=["status"])
+        mark_delivered(campaign)
     return delivery
 
 

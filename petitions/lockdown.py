@@ -6,6 +6,7 @@ signer could go Back to the dashboard, or type /accounts/email/ and take the acc
 leader's password (the table's "Unlock / close the table" form) ends the mode.
 """
 
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
@@ -33,7 +34,10 @@ class SigningTableLockMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        locked = getattr(request, "session", None) and request.session.get(SESSION_KEY)
+        # Only a browser that already has a session can be locked: reading the session of every
+        # anonymous visitor would mark each public page "Vary: Cookie" for nothing.
+        has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+        locked = has_session and request.session.get(SESSION_KEY)
         if locked and not _allowed(request.path_info, locked):
             return redirect("petitions:signing_table", **locked)
         return self.get_response(request)

@@ -11,7 +11,6 @@ from django.utils import timezone
 from campaigns.models import Campaign, CampaignStatus
 
 from .models import Delivery, PaperBatch, Signature
-from .signing import CLOSED_STATUSES
 
 
 @dataclass
@@ -37,7 +36,7 @@ def purge_signatures(*, days: int, dry_run: bool = False, now=None) -> PurgeRepo
         .order_by("-delivered_on")
         .values("delivered_on")[:1]
     )
-    ended = Q(campaign__status__in=CLOSED_STATUSES, campaign__outcome_date__lt=cutoff)
+    ended = Q(campaign__status__in=CampaignStatus.ENDED, campaign__outcome_date__lt=cutoff)
     delivered = Q(
         campaign__status=CampaignStatus.DELIVERED,
         delivered_through__lt=cutoff,
@@ -62,7 +61,7 @@ def purge_signatures(*, days: int, dry_run: bool = False, now=None) -> PurgeRepo
             email_key="", **person
         )
         # Sheets typed in up to the delivery went with it; later ones wait for the next.
-        sheets = Q(campaign__in=[c for c in campaigns if c.status in CLOSED_STATUSES])
+        sheets = Q(campaign__in=[c for c in campaigns if c.status in CampaignStatus.ENDED])
         for campaign_id, through in (
             delivered_rows.values_list("campaign_id", "delivered_through").distinct().order_by()
         ):

@@ -19,9 +19,6 @@ from .models import Signature, SignatureMethod, SiteSettings, email_domain, name
 from .models import email_key as mailbox_key
 from .texts import current_petition_id
 
-# Campaigns that ended (or were folded into another) take no new signatures.
-CLOSED_STATUSES = {CampaignStatus.WON, CampaignStatus.LOST, CampaignStatus.CLOSED}
-
 
 def county_resident(campaign: Campaign, zip_code: str) -> bool:
     place = county_for_zip(zip_code)
@@ -31,7 +28,7 @@ def county_resident(campaign: Campaign, zip_code: str) -> bool:
 def signing_closed_reason(campaign: Campaign, site: SiteSettings | None = None):
     """Why this campaign takes no signatures now, or None when it does."""
     site = site or SiteSettings.load()
-    if campaign.merged_into_id or campaign.status in CLOSED_STATUSES:
+    if campaign.merged_into_id or campaign.status in CampaignStatus.ENDED:
         return _("This campaign has ended, so it no longer takes signatures.")
     if site.signing_paused or campaign.signing_paused:
         return _(

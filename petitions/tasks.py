@@ -147,6 +147,14 @@ def send_already_signed(signature_id: int, attempt: int = 1) -> bool:
 
 
 @task
+def recount_every_campaign() -> int:
+    """Refresh every stored tally: staff changed what counts toward the goal. Returns the drift."""
+    from .counting import refresh_tallies
+
+    return len(refresh_tallies(Campaign.objects.all()))
+
+
+@task
 def after_count_change(campaign_id: int) -> list[int]:
     """Refresh the campaign's tally (written only if it changed) and note milestones reached.
 
@@ -183,7 +191,7 @@ def send_milestone(campaign_id: int, threshold: int, attempt: int = 1) -> bool:
     if leadership is None:
         return False
     language = leadership.user.language or settings.LANGUAGE_CODE
-    kwargs = {"state": campaign.state.lower(), "slug": campaign.slug}
+    kwargs = campaign.url_kwargs
     with translation.override(language):  # links in the leader's language too (/es/…)
         context = {
             "campaign": campaign,

@@ -31,6 +31,8 @@ QUERY_PINS = {
     "/search/?q=77550": 4,
     "/search/?q=texas": 4,
     "/map/": 1,
+    "/record/": 5,
+    "/record/tx/": 6,
     "/campaigns/": 1,
     "/campaigns/tx/galveston-county/": 7,
     "/campaigns/tx/galveston-county/sign/": 5,

@@ -21,6 +21,8 @@ PUBLIC_PAGES = [
     "/search/",
     "/search/?q=galveston",
     "/map/",
+    "/record/",
+    "/record/tx/",
     "/campaigns/",
 ]
 

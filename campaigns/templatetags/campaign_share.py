@@ -16,7 +16,7 @@ def absolute_url(path: str) -> str:
 
 @register.simple_tag
 def share_image_url(campaign, size: str = OG_SIZE) -> str:
-    kwargs = {"state": campaign.state.lower(), "slug": campaign.slug, "size": size}
+    kwargs = {**campaign.url_kwargs, "size": size}
     return settings.SITE_URL + reverse("campaigns:share_image", kwargs=kwargs)
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.admin_site import acts_as_staff
+from config.language import requested_language
 
 from .. import lockdown
 from ..counting import tally_for
@@ -100,9 +101,7 @@ def _sheet_url(kwargs, code):
 @leader_of_campaign(staff_too=True)
 def paper_sheet(request, campaign):
     """The blank sign-up sheet to print, in the language asked for (?lang=es)."""
-    language = request.GET.get("lang")
-    if language not in dict(settings.LANGUAGES):
-        language = _language()
+    language = requested_language(request)
     response = HttpResponse(sheet_pdf(campaign, language=language), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="sign-up-sheet-{campaign.slug}-{language}.pdf"'

@@ -18,6 +18,7 @@ from campaigns.asks import visibility_label
 from campaigns.models import HEAD_ROLES, Campaign, CampaignStatus
 from config.admin_site import acts_as_staff
 from config.caching import public_page
+from config.language import requested_language
 from config.ratelimit import client_hash, client_key, retry_after
 from config.views import rate_limited, retry_in_words
 
@@ -33,6 +34,7 @@ from ..delivery import MIN_ZIP_GROUP, delivery_summary, export_delivery_pdf, rec
 from ..errors import DeliveryNotReady, SignatureNotActive, SigningClosed
 from ..forms import DeliveryForm, SignerDetailsForm, SignForm
 from ..models import SiteSettings, Visibility
+from ..reads import campaign_for_signing
 from ..signing import sign_petition, signing_closed_reason
 from ..texts import current_petition
 from ..tokens import LinkExpired, LinkInvalid
@@ -46,7 +48,7 @@ def _campaign(state: str, slug: str) -> Campaign:
 
 
 def _campaign_for_signing(state: str, slug: str) -> Campaign:
-    campaign = Campaign.objects.for_signing(state.upper(), slug)
+    campaign = campaign_for_signing(state.upper(), slug)
     if campaign is None:
         raise Http404
     return campaign
@@ -409,9 +411,7 @@ def delivery_pdf_view(request, state, slug):
     summary = delivery_summary(campaign)
     if not summary.tally.reached_goal:
         raise Http404
-    language = request.GET.get("lang")
-    if language not in dict(settings.LANGUAGES):
-        language = get_language() or settings.LANGUAGE_CODE
+    language = requested_language(request)
     pdf = export_delivery_pdf(summary, user=request.user, language=language)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="petition-{campaign.slug}.pdf"'

@@ -261,3 +261,25 @@ def test_the_leader_is_emailed_at_a_changed_goal(campaign, leadership, settings,
     after_count_change.call(campaign.pk)
     assert list(MilestoneNotice.objects.values_list("threshold", flat=True)) == [2]
     assert [m.to for m in mailoutbox] == [[leadership.user.email]]
+
+
+def test_the_dashboard_deadline_is_the_day_the_campaign_would_really_reopen(
+    client, campaign, leadership, settings
+):
+    from datetime import timedelta
+
+    from django.utils.formats import date_format
+
+    from campaigns.services import reopen_stale_claims
+
+    # The reminder job did not run for a while: the leader is reminded on day 13 of 14, and the
+    # campaign reopens no sooner than half the deadline (7 days) after that reminder.
+    now = timezone.now()
+    leadership.claimed_at = now - timedelta(days=13)
+    leadership.save(update_fields=["claimed_at"])
+    reopen_stale_claims(now=now)
+
+    client.force_login(leadership.user)
+    page = client.get(_dashboard(campaign)).content.decode()
+    reopens = timezone.localtime(now + settings.CLAIM_TRAINING_DEADLINE / 2)
+    assert f"Finish it by {date_format(reopens, 'DATE_FORMAT')}" in page

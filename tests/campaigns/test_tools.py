@@ -142,7 +142,8 @@ def test_spanish_campaign_page_shares_the_spanish_address_and_image(client, camp
 
 @pytest.fixture
 def renders(monkeypatch):
-    from campaigns import leaders, tools
+    from campaigns import tools
+    from campaigns.views import leader
 
     made = []
 
@@ -153,8 +154,8 @@ def renders(monkeypatch):
 
         return render
 
-    monkeypatch.setattr(leaders, "share_image", counting(tools.share_image))
-    monkeypatch.setattr(leaders, "flyer_pdf", counting(tools.flyer_pdf))
+    monkeypatch.setattr(leader, "share_image", counting(tools.share_image))
+    monkeypatch.setattr(leader, "flyer_pdf", counting(tools.flyer_pdf))
     return made
 
 
@@ -163,7 +164,7 @@ def test_a_share_image_is_rendered_once_per_size_language_and_count(
 ):
     from types import SimpleNamespace
 
-    from campaigns import leaders
+    from campaigns.views import leader
 
     url = f"{campaign.get_absolute_url()}share/1200x630.png"
     first = client.get(url)
@@ -174,7 +175,7 @@ def test_a_share_image_is_rendered_once_per_size_language_and_count(
     client.get(f"/es{url}")
     assert len(renders) == 3
     monkeypatch.setattr(
-        leaders, "tally_for", lambda c: SimpleNamespace(counted=37)
+        leader, "tally_for", lambda c: SimpleNamespace(counted=37)
     )  # shown from 10 on
     newer = client.get(url)
     assert len(renders) == 4
@@ -215,9 +216,9 @@ def test_a_flyer_is_rendered_once_per_language_and_petition_text(client, campaig
 
 
 def test_share_file_misses_are_rate_limited_and_cache_hits_never(client, renders, monkeypatch):
-    from campaigns import leaders
+    from campaigns.views import leader
 
-    monkeypatch.setattr(leaders, "SHARE_FILE_RATE", "2/m")
+    monkeypatch.setattr(leader, "SHARE_FILE_RATE", "2/m")
     campaigns = [
         CampaignFactory(county=CountyFactory(fips=fips, name=name))
         for fips, name in (

@@ -179,3 +179,29 @@ def test_a_mail_outage_leaves_the_recount_done_and_its_report_to_the_retrying_ta
 
     assert CampaignTally.objects.get(campaign=mixed).counted == 7
     assert "tell_staff_of_drift failed (OSError)" in caplog.text
+
+
+def test_changing_what_counts_in_admin_recounts_in_a_task_after_the_save(
+    client, mixed, django_capture_on_commit_callbacks
+):
+    from petitions.counting import refresh_tallies
+    from petitions.models import CampaignTally
+    from tests.hardening.test_monitoring import ADMIN, _submit_admin_form
+
+    refresh_tallies([mixed])
+    assert CampaignTally.objects.get(campaign=mixed).counted == 7
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    site = SiteSettings.load()
+    url = f"{ADMIN}petitions/sitesettings/{site.pk}/change/"
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = _submit_admin_form(
+            client, url, "sitesettings_form", milestone_counts="residents"
+        )
+        assert response.status_code == 302
+        # The request itself recounts nothing: every campaign's count is work for a task.
+        assert CampaignTally.objects.get(campaign=mixed).counted == 7
+    for callback in queued:
+        callback()
+
+    assert CampaignTally.objects.get(campaign=mixed).counted == 4

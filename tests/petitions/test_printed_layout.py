@@ -96,7 +96,7 @@ def _decoded(png: Path) -> list[str]:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_flyer_keeps_its_blocks_apart_and_prints_the_whole_petition(campaign, language):
-    printed = flyer(campaign, language=language)
+    printed = flyer(campaign, language=language, petition=current_petition(campaign))
 
     _assert_laid_out(printed)
     text = _pdf_text(printed.data)
@@ -190,7 +190,7 @@ def test_the_spanish_petition_opens_al_sheriff_on_every_printed_document(campaig
     SignatureFactory(campaign=campaign)  # the delivery prints the texts people signed
     summary = delivery_summary(campaign)
     for data in (
-        flyer(campaign, language="es").data,
+        flyer(campaign, language="es", petition=current_petition(campaign)).data,
         sheet(campaign, language="es").data,
         delivery_pdf(summary, language="es"),
     ):
@@ -220,7 +220,7 @@ def test_a_petition_too_long_for_one_page_flows_on_and_keeps_its_ask(campaign, l
     long_body = "\n\n".join([text.body(language)] * 3)
     PetitionText.objects.filter(pk=text.pk).update(body_en=long_body, body_es=long_body)
 
-    printed = flyer(campaign, language=language)
+    printed = flyer(campaign, language=language, petition=current_petition(campaign))
 
     _assert_laid_out(printed)
     assert len({b.page for b in printed.boxes}) == 2

@@ -153,3 +153,18 @@ def test_an_unlocked_session_closes_the_table_from_the_dashboard(
     page = client.get(table_url).content.decode()
     assert "Unlock / close the table" in page
     assert 'name="name"' not in page
+
+
+def test_the_lock_never_reads_an_anonymous_visitors_session(rf):
+    # A visitor without a session cookie cannot be locked: the middleware leaves their (lazy)
+    # session unread, so it adds no "Vary: Cookie" of its own to public pages.
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from petitions.lockdown import SigningTableLockMiddleware
+
+    request = rf.get("/")
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    SigningTableLockMiddleware(lambda r: "page")(request)
+    assert request.session.accessed is False

@@ -5,11 +5,12 @@ Creates the county campaigns the new contracts need. Places every agency (its co
 state) and lists, by line, the ones it could not place; staff place those in the admin. The admin's import calls the same service.
 """
 
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from campaigns.importing import ImportFileError, parse_contract_file
+from campaigns.importing import ImportFileError, mark_listed, parse_contract_file
 from campaigns.services import import_contracts
 
 
@@ -19,8 +20,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="CSV or XLSX file")
         parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
+        parser.add_argument(
+            "--list-date",
+            type=date.fromisoformat,
+            help="the date of ICE's list (YYYY-MM-DD), when its sources do not name it",
+        )
 
-    def handle(self, path, dry_run=False, verbosity=1, **options):
+    def handle(self, path, dry_run=False, list_date=None, verbosity=1, **options):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"No such file: {path}")
@@ -28,6 +34,8 @@ class Command(BaseCommand):
             rows, problems = parse_contract_file(file.read_bytes(), file.name)
         except ImportFileError as exc:
             raise CommandError(f"{file.name}: {exc}") from exc
+        if list_date:
+            mark_listed(rows, list_date, file.name)
         report = import_contracts(rows, problems=problems, dry_run=dry_run)
         for alias in report.aliases:
             if verbosity >= 1:

@@ -4,14 +4,11 @@ Everything here except the share image and the flyer is private to the campaign'
 and staff, and never stored by a cache.
 """
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -23,16 +20,21 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import get_usage, is_ratelimited
 
 from accounts.adapter import site_language
-from config.admin_site import acts_as_staff
+from config.language import requested_language
 from config.ratelimit import client_key, retry_after
 from config.views import rate_limited
 from petitions.counting import tally_for
+from petitions.models import PetitionText, PetitionTextStatus
+from petitions.reads import signatures_by_channel, signed_through_a_link
+from petitions.texts import current_petition, propose_petition_text, text_goes_live_at_once
+from petitions.views.in_person import in_person_context
 
-from . import places, services
-from .forms import CommitmentForm, DeliveryPlanForm, PetitionTextForm
-from .models import Campaign, CampaignStatus, TrainingCompletion, TrainingStep
-from .progress import checklist, next_milestone, signatures_by_channel
-from .tools import SHARE_SIZES, flyer_key, flyer_pdf, share_image, share_image_key, toolkit
+from .. import places, services
+from ..forms import CommitmentForm, DeliveryPlanForm, PetitionTextForm
+from ..models import Campaign, TrainingCompletion, TrainingStep
+from ..progress import checklist, next_milestone
+from ..tools import SHARE_SIZES, flyer_key, flyer_pdf, share_image, share_image_key, toolkit
+from .decorators import campaign_at, leader_required
 
 CLAIM_RATE = "10/m"
 CLAIMS_TODAY = "campaigns.claims_per_address"
@@ -50,33 +52,8 @@ SHARE_FILE_RATE = "20/m"
 SHARE_FILE_CACHE_SECONDS = 24 * 60 * 60
 
 
-def _campaign(state: str, slug: str) -> Campaign:
-    return get_object_or_404(
-        Campaign.objects.select_related("county", "agency"), state=state.upper(), slug=slug
-    )
-
-
-def _kwargs(campaign: Campaign) -> dict:
-    return {"state": campaign.state.lower(), "slug": campaign.slug}
-
-
 def _dashboard(campaign: Campaign):
-    return redirect("campaigns:dashboard", **_kwargs(campaign))
-
-
-def leader_only(view):
-    """The campaign's active leader and staff get in; another person gets a 404, as if it did not
-    exist (no hint of who leads); an anonymous visitor is sent to log in."""
-
-    @wraps(view)
-    def wrapper(request, state, slug, *args, **kwargs):
-        campaign = _campaign(state, slug)
-        leadership = campaign.leaderships.active().filter(user=request.user).first()
-        if leadership is None and not acts_as_staff(request.user):
-            raise Http404
-        return view(request, campaign, leadership, *args, **kwargs)
-
-    return never_cache(login_required(wrapper))
+    return redirect("campaigns:dashboard", **campaign.url_kwargs)
 
 
 def _open_campaigns_near(campaign: Campaign):
@@ -101,7 +78,7 @@ def _taken(request, campaign: Campaign, message: str, status: int = 200):
 @never_cache
 def claim(request, state, slug):
     """Become a Leader: sign up or log in first, then commit and choose a public name."""
-    campaign = _campaign(state, slug)
+    campaign = campaign_at(state, slug)
     if not request.user.is_authenticated:
         # Most people who click are new: sign-up links to log-in, both keep ?next= back here.
         query = urlencode({"next": request.get_full_path()})
@@ -109,13 +86,9 @@ def claim(request, state, slug):
     current = campaign.leaderships.active().first()
     if current is not None and current.user_id == request.user.pk:
         return _dashboard(campaign)
-    if not campaign.accepts_leader():
+    refusal = services.claim_refusal(campaign)
+    if refusal is not None:
         status = 409 if request.method == "POST" else 200
-        refusal = (
-            services.CampaignTaken
-            if campaign.status == CampaignStatus.LED
-            else services.CampaignNotOpen
-        )
         return _taken(request, campaign, refusal.message, status=status)
 
     if request.method == "POST" and is_ratelimited(
@@ -179,14 +152,12 @@ def _count_claim(request) -> None:
     _claims_today(request, increment=True)
 
 
-@leader_only
+@leader_required(staff_too=True)
 def dashboard(request, campaign, leadership):
-    from petitions.models import PetitionText, PetitionTextStatus
-    from petitions.views.in_person import in_person_context
-
     count = tally_for(campaign).counted
     goal = settings.SIGNATURE_GOAL
-    items = checklist(campaign, leadership, count)
+    shared = bool(leadership and leadership.shared_at) or signed_through_a_link(campaign)
+    items = checklist(campaign, leadership, count, shared=shared)
     steps_total = TrainingStep.objects.count()
     steps_done = (
         TrainingCompletion.objects.filter(leadership=leadership).count() if leadership else 0
@@ -210,7 +181,7 @@ def dashboard(request, campaign, leadership):
             campaign=campaign, status=PetitionTextStatus.PROPOSED
         ).count(),
         "deadline": (
-            leadership.claimed_at + settings.CLAIM_TRAINING_DEADLINE
+            leadership.training_deadline
             if leadership and not leadership.training_completed_at
             else None
         ),
@@ -219,7 +190,7 @@ def dashboard(request, campaign, leadership):
     return render(request, "campaigns/leader/dashboard.html", context)
 
 
-@leader_only
+@leader_required(staff_too=True)
 def step_down(request, campaign, leadership):
     if leadership is None:
         raise Http404
@@ -243,7 +214,7 @@ def step_down(request, campaign, leadership):
 
 
 @require_POST
-@leader_only
+@leader_required(staff_too=True)
 def plan_delivery(request, campaign, leadership):
     if leadership is None:
         raise Http404
@@ -275,7 +246,7 @@ def _training_steps(leadership):
     return steps
 
 
-@leader_only
+@leader_required(staff_too=True)
 def training(request, campaign, leadership):
     steps = _training_steps(leadership)
     return render(
@@ -285,7 +256,7 @@ def training(request, campaign, leadership):
     )
 
 
-@leader_only
+@leader_required(staff_too=True)
 def training_step(request, campaign, leadership, step_slug):
     steps = _training_steps(leadership)
     index = next((i for i, s in enumerate(steps) if s.slug == step_slug), None)
@@ -303,9 +274,9 @@ def training_step(request, campaign, leadership, step_slug):
         next_open = next((s for s in steps[index + 1 :] + steps[:index] if not s.done), None)
         if next_open is not None:
             return redirect(
-                "campaigns:training_step", step_slug=next_open.slug, **_kwargs(campaign)
+                "campaigns:training_step", step_slug=next_open.slug, **campaign.url_kwargs
             )
-        return redirect("campaigns:training", **_kwargs(campaign))
+        return redirect("campaigns:training", **campaign.url_kwargs)
     return render(
         request,
         "campaigns/leader/training_step.html",
@@ -320,9 +291,9 @@ def training_step(request, campaign, leadership, step_slug):
     )
 
 
-@leader_only
+@leader_required(staff_too=True)
 def tools(request, campaign, leadership):
-    kwargs = _kwargs(campaign)
+    kwargs = campaign.url_kwargs
     context = {
         "campaign": campaign,
         "leadership": leadership,
@@ -350,7 +321,7 @@ def tools(request, campaign, leadership):
 
 
 @require_POST
-@leader_only
+@leader_required(staff_too=True)
 def mark_shared(request, campaign, leadership):
     if leadership is None:
         raise Http404
@@ -359,11 +330,8 @@ def mark_shared(request, campaign, leadership):
     return _dashboard(campaign)
 
 
-@leader_only
+@leader_required(staff_too=True)
 def petition_text(request, campaign, leadership):
-    from petitions.models import PetitionTextStatus
-    from petitions.texts import current_petition, propose_petition_text, text_goes_live_at_once
-
     current = current_petition(campaign)
     initial = (
         {f: getattr(current, f) for f in ("title_en", "body_en", "title_es", "body_es")}
@@ -427,7 +395,7 @@ def _share_file(request, key: str, render, content_type: str) -> HttpResponse:
 def share_image_view(request, state, slug, size):
     if size not in SHARE_SIZES:
         raise Http404
-    campaign = _campaign(state, slug)
+    campaign = campaign_at(state, slug)
     count = tally_for(campaign).counted
     language = translation.get_language() or settings.LANGUAGE_CODE
     key = share_image_key(campaign, size=size, count=count, language=language)
@@ -438,12 +406,8 @@ def share_image_view(request, state, slug, size):
 
 @require_GET
 def flyer(request, state, slug):
-    campaign = _campaign(state, slug)
-    language = request.GET.get("lang")
-    if language not in dict(settings.LANGUAGES):
-        language = translation.get_language() or settings.LANGUAGE_CODE
-    from petitions.texts import current_petition
-
+    campaign = campaign_at(state, slug)
+    language = requested_language(request)
     petition = current_petition(campaign)
     key = flyer_key(campaign, petition=petition, language=language)
     response = _share_file(

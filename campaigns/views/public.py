@@ -2,44 +2,29 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Min, Q
+from django.db.models import Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from config.caching import public_page
+from petitions.record import campaign_counts
+from petitions.views.signing import campaign_page_context
 
-from .map import render_us_map
-from .models import Campaign, CampaignStatus, Contract, ContractModel, Jurisdiction
-from .search import search_campaigns, search_examples
-from .states import STATE_NAMES, state_name
-from .text import fold
+from ..map import render_us_map
+from ..models import Campaign, CampaignStatus, ContractModel, Jurisdiction
+from ..record import home_figures
+from ..search import search_campaigns, search_examples
+from ..states import STATE_NAMES, state_name
+from ..text import fold
 
 
 @public_page
 def home(request):
-    # The campaign's numbers come from the data: the cohort is the largest group sharing an expiry.
-    cohort = (
-        Contract.objects.exclude(expires=None)
-        .values("expires")
-        .annotate(n=Count("id"))
-        .order_by("-n", "expires")
-        .first()
-    )
-    stats = Campaign.objects.public().aggregate(
-        campaigns=Count("id"), open=Count("id", filter=Q(status=CampaignStatus.OPEN))
-    )
-    return render(
-        request,
-        "campaigns/home.html",
-        {
-            "cohort": cohort,
-            "contract_count": Contract.objects.count(),
-            "search_examples": search_examples(),
-            "stats": stats,
-            "today": timezone.localdate(),
-        },
-    )
+    # Every number from the data: today's ICE list, the campaigns, and the 2019 cohort as history.
+    figures = home_figures(campaign_counts())
+    context = {"figures": figures, "search_examples": search_examples()}
+    return render(request, "campaigns/home.html", context)
 
 
 @public_page
@@ -113,8 +98,6 @@ def campaign_detail(request, state, slug):
         return _moved(request, campaign.merged_into)
     if state != state.lower():
         return _moved(request, campaign)
-    from petitions.views.signing import campaign_page_context
-
     context = {
         "campaign": campaign,
         "contracts": list(campaign.contracts()),

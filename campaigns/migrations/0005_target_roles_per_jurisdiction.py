@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0002_agency_jurisdiction'),
+        ('campaigns', '0004_contract_lists'),
     ]
 
     operations = [

@@ -1,0 +1,42 @@
+"""The one check for pages private to a campaign's leader (the campaign office, in-person signing,
+the delivery kit): one answer everywhere."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.views.decorators.cache import never_cache
+
+from config.admin_site import acts_as_staff
+
+from ..models import Campaign
+
+
+def campaign_at(state: str, slug: str) -> Campaign:
+    """The campaign at /campaigns/<state>/<slug>/, or a 404."""
+    return get_object_or_404(
+        Campaign.objects.select_related("county", "agency"), state=state.upper(), slug=slug
+    )
+
+
+def leader_required(*, staff_too: bool = False):
+    """Only the campaign's active leader (and staff, with `staff_too`) get in.
+
+    Anyone else gets a 404, as if the page did not exist: no hint of who leads. An anonymous
+    visitor is sent to log in; the page is never stored by a cache. The view is called with
+    (request, campaign, leadership, ...); leadership is None for staff who do not lead it.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, state, slug, *args, **kwargs):
+            campaign = campaign_at(state, slug)
+            leadership = campaign.leaderships.active().filter(user=request.user).first()
+            if leadership is None and not (staff_too and acts_as_staff(request.user)):
+                raise Http404
+            return view(request, campaign, leadership, *args, **kwargs)
+
+        return never_cache(login_required(wrapper))
+
+    return decorator
