@@ -277,3 +277,21 @@ def where(campaign, language: str) -> str:
     if kind == Kind.STATE:
         return state_name(campaign.state, language=language)
     return places.campaign_place(campaign, language)
+
+
+def call_to_action(campaign, language: str, ask: Ask | None = None) -> str:
+    """The flyer's and share text's one-line ask: "Tell the police chief and the mayor and city
+    council of Camp Hill, Alabama: end the 287(g) agreement with ICE." """
+    ask = ask or campaign_ask(campaign)
+    with translation.override(language):
+        who = pgettext("addressed to", "%(head)s and %(elected)s") % {
+            "head": target_title(campaign, language),
+            "elected": elected_body(campaign, language),
+        }
+        text = {
+            AskKind.END: _("Tell %(who)s: end the 287(g) agreement with ICE."),
+            AskKind.NOT_RENEW: _("Tell %(who)s: do not renew the 287(g) agreement with ICE."),
+            AskKind.KEEP_ENDED: _("Tell %(who)s: keep the 287(g) agreement with ICE ended."),
+            AskKind.END_NOW: _("Tell %(who)s: end the renewed 287(g) agreement with ICE now."),
+        }[ask.kind] % {"who": who}
+    return places.contract_articles(text)

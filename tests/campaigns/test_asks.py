@@ -305,3 +305,39 @@ def test_a_police_departments_campaign_reads_right_in_english_and_spanish(client
     assert "Firmado el 8 de diciembre de 2025; vigente, sin fecha de fin" in spanish
     for wrong in ("Qué puede ver el sheriff", "residentes de el Departamento", "no renueven, y"):
         assert wrong not in spanish
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "status", "english", "spanish"),
+    [
+        (
+            "county",
+            "end_ahead",
+            "Tell the sheriff and the county commissioners of Baldwin County, Alabama: do not "
+            "renew the 287(g) agreement with ICE.",
+            "Díganle al sheriff y a la comisión del condado de Baldwin, Alabama: no renueven el "
+            "acuerdo 287(g) con ICE.",
+        ),
+        (
+            "city",
+            "no_end",
+            "Tell the police chief and the mayor and city council of Foley, Alabama: end the "
+            "287(g) agreement with ICE.",
+            "Díganle al jefe o la jefa de policía y al alcalde o la alcaldesa y el concejo "
+            "municipal de Foley, Alabama: pongan fin al acuerdo 287(g) con ICE.",
+        ),
+        (
+            "state",
+            "ended",
+            "Tell the agency's director and the governor of Alabama: keep the 287(g) agreement "
+            "with ICE ended.",
+            "Díganle a la dirección de la agencia y al gobernador o la gobernadora de Alabama: "
+            "que el acuerdo 287(g) con ICE siga terminado.",
+        ),
+    ],
+)
+def test_the_flyers_call_to_action_names_who_decides_and_the_ask(kind, status, english, spanish):
+    campaign = _campaign(kind, status)
+    assert asks.call_to_action(campaign, "en") == english
+    assert asks.call_to_action(campaign, "es") == spanish
