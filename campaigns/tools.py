@@ -214,7 +214,7 @@ def share_layout(campaign: Campaign, *, size: str, count: int) -> Printed:
 
     unit = width / 1200 * (1.0 if not square and not tall else 1.2 if square else 1.35)
     title = f"{campaign.name}, {campaign.state_name}"
-    ask = _("Tell the sheriff: do not renew the 287(g) contract with ICE.")
+    ask = call_to_action(campaign, translation.get_language() or settings.LANGUAGE_CODE)
     call = str(_("Sign the petition"))
     if count < FEW_SIGNATURES:
         progress = _("Be one of the first to sign.")
