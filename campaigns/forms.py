@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.forms import fields_helper, honeypot
 
-from .models import Campaign, CampaignStatus
+from .models import Campaign, CampaignStatus, TargetContactProposal
 
 # Django marks invalid fields with aria-invalid and links help and error text by aria-describedby.
 CHECKBOX = forms.CheckboxInput(attrs={"class": "form-check-input"})
@@ -155,3 +155,31 @@ class MergeForm(forms.Form):
             .exclude(pk=campaign.pk)
             .order_by("name")
         )
+
+
+class TargetContactForm(forms.ModelForm):
+    """A leader's proposed public contact details for a decision-maker (staff review them)."""
+
+    class Meta:
+        model = TargetContactProposal
+        fields = ["phone", "email", "address", "website", "meeting", "meeting_next", "note"]
+        widgets = {
+            "phone": forms.TextInput(attrs={"class": "form-control", "type": "tel"}),
+            "email": forms.EmailInput(attrs={"class": "form-control"}),
+            "address": forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+            "website": forms.URLInput(attrs={"class": "form-control"}),
+            "meeting": forms.TextInput(attrs={"class": "form-control"}),
+            "meeting_next": forms.DateInput(
+                attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"
+            ),
+            "note": forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+        }
+        labels = {"note": _("Where you found these details")}
+        help_texts = {
+            "meeting": _("For example: County Commissioners Court, 1st and 3rd Monday, 9 a.m."),
+            "note": _("A public source staff can check: the office's website, a meeting agenda."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_helper()

@@ -434,6 +434,15 @@ class Target(models.Model):
     office = models.CharField(_("office"), max_length=200, blank=True)
     address = models.TextField(_("public office address"), blank=True)
     phone = models.CharField(_("public office phone"), max_length=40, blank=True)
+    email = models.EmailField(_("public office email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    meeting = models.CharField(
+        _("public meeting where the budget or agreement is decided"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: County Commissioners Court, 1st and 3rd Monday, 9 a.m."),
+    )
+    meeting_next = models.DateField(_("next public meeting"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -561,3 +570,94 @@ class TrainingCompletion(models.Model):
 
     def __str__(self):
         return f"{self.leadership} – {self.step}"
+
+
+# Pressing the decision-maker: contact details a leader proposes, and clicks counted per day.
+
+
+# The contact fields of a target a leader may propose and staff copy onto it.
+TARGET_CONTACT_FIELDS = ("phone", "email", "address", "website", "meeting", "meeting_next")
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for staff review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class TargetContactProposal(models.Model):
+    """A leader's proposed contact details for a target; staff approve it to copy it onto the target."""
+
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="contact_proposals", verbose_name=_("target")
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    phone = models.CharField(_("public office phone"), max_length=40, blank=True)
+    email = models.EmailField(_("public office email"), blank=True)
+    address = models.TextField(_("public office address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    meeting = models.CharField(
+        _("public meeting where the budget or agreement is decided"), max_length=300, blank=True
+    )
+    meeting_next = models.DateField(_("next public meeting"), null=True, blank=True)
+    note = models.TextField(_("where the leader found it"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    created_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposed contact details")
+        verbose_name_plural = _("proposed contact details")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ProposalStatus.values),
+                name="target_proposal_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target} ({self.get_status_display()})"
+
+
+class PressKind(models.TextChoices):
+    CALL = "call", _("Call")
+    EMAIL = "email", _("Email")
+
+
+class PressClick(models.Model):
+    """How many times a day visitors pressed "Call" or "Email" on a campaign page: a count, never who."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="press_clicks")
+    kind = models.CharField(_("kind"), max_length=10, choices=PressKind.choices)
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("clicks"), default=0)
+
+    class Meta:
+        verbose_name = _("press click count")
+        verbose_name_plural = _("press click counts")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "kind", "day"], name="press_click_per_day"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=PressKind.values), name="press_click_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} {self.kind} {self.day}: {self.count}"

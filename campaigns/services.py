@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.outbox import enqueue_with_transaction
 
+from . import signals
 from .asks import Kind, campaign_kind
 from .geography import Placement, county_names, place_agency, resolve_county
 from .importing import (
@@ -573,6 +574,8 @@ def mark_shared(leadership: Leadership) -> None:
 def plan_delivery(leadership: Leadership, *, on: date | None) -> None:
     Leadership.objects.filter(pk=leadership.pk).update(delivery_planned_on=on)
     leadership.delivery_planned_on = on
+    if on is not None:
+        signals.delivery_planned.send(Campaign, campaign=leadership.campaign, planned_on=on)
 
 
 @dataclass
@@ -647,6 +650,7 @@ def record_outcome(
     locked.outcome_date = outcome_date or timezone.localdate()
     locked.outcome_note = note
     locked.save(update_fields=["status", "outcome_date", "outcome_note"])
+    signals.outcome_recorded.send(Campaign, campaign=locked, status=status, note=note)
     return locked
 
 

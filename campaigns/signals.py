@@ -5,3 +5,13 @@ from django.dispatch import Signal
 # New campaigns exist (the import, or staff adding one by hand): each needs a petition text.
 # Sent inside the import's transaction, so a dry run rolls back what receivers wrote too.
 campaigns_set_up = Signal()
+
+# The leader set a delivery date: campaign, planned_on (a date). Petitions tells the signers who
+# asked for updates, once the goal is reached.
+delivery_planned = Signal()
+# Staff recorded what happened: campaign, status (CampaignStatus), note.
+outcome_recorded = Signal()
+# A new or renewed 287(g) agreement in a campaign's county: campaign, agency (its name),
+# renewed (bool), expires (a date or None), event (unique to that agreement and term, so
+# signers hear of it once). The contract import sends it; petitions tells the signers.
+agreement_changed = Signal()

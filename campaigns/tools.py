@@ -6,7 +6,6 @@ theirs on our pages), images and the PDF use the vendored DejaVu font.
 
 import hashlib
 from io import BytesIO
-from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.utils import formats, translation
@@ -18,6 +17,7 @@ from . import places
 from .asks import call_to_action
 from .documents import BRAND, FONT_BOLD, FONT_REGULAR, OK, WHITE, Box, Document, Printed, qr_png
 from .models import Campaign
+from .sharing import campaign_url, share_links
 
 # Share image sizes: Open Graph (Facebook, X, link previews) and square (Instagram, WhatsApp status).
 # Link previews and feeds (1.91:1), square posts, and stories / WhatsApp status (9:16).
@@ -27,18 +27,6 @@ SHARE_SIZES = {
     "1080x1920": (1080, 1920),
 }
 OG_SIZE = "1200x630"
-
-
-def campaign_url(campaign: Campaign, *, language: str | None = None, source: str = "") -> str:
-    """The absolute campaign address in a language, tagged with the channel that carries it."""
-    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
-        url = settings.SITE_URL + campaign.get_absolute_url()
-    return f"{url}?{urlencode({'src': source})}" if source else url
-
-
-def _query(params: dict) -> str:
-    # %20 rather than +: some share pages show a literal plus sign.
-    return urlencode(params, quote_via=quote)
 
 
 def _messages(campaign: Campaign, language: str) -> dict[str, str]:
@@ -86,42 +74,13 @@ def toolkit(campaign: Campaign) -> dict:
     posts = {code: _messages(campaign, code) for code in ("en", "es")}
     here = _messages(campaign, language)
     link = campaign_url(campaign, language=language)
-
-    def tagged(source):
-        return campaign_url(campaign, language=language, source=source)
-
-    share_links = [
-        {
-            "channel": "whatsapp",
-            "label": "WhatsApp",
-            "href": "https://wa.me/?" + _query({"text": f"{here['short']} {tagged('whatsapp')}"}),
-        },
-        {
-            "channel": "facebook",
-            "label": "Facebook",
-            "href": "https://www.facebook.com/sharer/sharer.php?"
-            + _query({"u": tagged("facebook")}),
-        },
-        {
-            "channel": "x",
-            "label": "X",
-            "href": "https://twitter.com/intent/tweet?"
-            + _query({"text": here["short"], "url": tagged("x")}),
-        },
-        {
-            "channel": "email",
-            "label": _("Email"),
-            "href": "mailto:?subject="
-            + quote(here["email_subject"])
-            + "&body="
-            + quote(here["email_body"]),
-        },
-        {
-            "channel": "sms",
-            "label": _("Text message"),
-            "href": "sms:?&body=" + quote(f"{here['short']} {tagged('sms')}"),
-        },
-    ]
+    kit = share_links(
+        campaign,
+        language,
+        text=here["short"],
+        email_subject=here["email_subject"],
+        email_body=here["email_body"],
+    )
     ready_posts = [
         {
             "code": code,
@@ -134,11 +93,11 @@ def toolkit(campaign: Campaign) -> dict:
     ]
     return {
         "link": link,
-        "share_links": share_links,
+        "share_links": kit.links,
         "posts": ready_posts,
         "email_subject": here["email_subject"],
         "email_body": here["email_body"],
-        "instagram_link": tagged("instagram"),
+        "instagram_link": campaign_url(campaign, language=language, source="instagram"),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import leader, public, record
+from .views import leader, press, public, record
 
 app_name = "campaigns"
 
@@ -44,4 +44,15 @@ urlpatterns = [
         name="share_image",
     ),
     path("campaigns/<str:state>/<slug:slug>/flyer.pdf", leader.flyer, name="flyer"),
+    # Pressing the decision-maker: counted "Call" / "Email" links, a leader's proposed details.
+    path(
+        "campaigns/<str:state>/<slug:slug>/press/<int:target_id>/<str:kind>/",
+        press.press_click,
+        name="press",
+    ),
+    path(
+        "campaigns/<str:state>/<slug:slug>/targets/<int:target_id>/propose/",
+        press.propose_contact,
+        name="propose_contact",
+    ),
 ]

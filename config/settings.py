@@ -340,6 +340,11 @@ SIGNING_TABLE_MINUTES = env.int("SIGNING_TABLE_MINUTES", default=120)
 # At most one email to a signer's address per campaign in this many minutes, however often
 # someone signs with it (a stranger cannot flood an inbox through the sign form).
 SIGNING_EMAIL_COOLDOWN_MINUTES = env.int("SIGNING_EMAIL_COOLDOWN_MINUTES", default=10)
+# A leader who finished the training and delivered a petition sends updates to signers without
+# waiting for staff review (staff still see every update and can stop one).
+UPDATES_TRUSTED_LEADERS_SKIP_APPROVAL = env.bool(
+    "UPDATES_TRUSTED_LEADERS_SKIP_APPROVAL", default=False
+)
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from campaigns.models import Campaign
 from config.outbox import enqueue_with_transaction
 
-from . import monitoring, tasks
+from . import monitoring, tasks, updates
 from .errors import MatchesChanged
 from .exports import export_signatures_csv
 from .forms import InvalidationForm, ReasonForm
@@ -27,6 +27,7 @@ from .in_person import accept_paper_batch, reject_paper_batch
 from .invalidation import InvalidationCriteria, invalidate_signatures
 from .models import (
     CampaignTally,
+    CampaignUpdate,
     Delivery,
     ExportAudit,
     Invalidation,
@@ -135,7 +136,9 @@ class SignatureAdmin(admin.ModelAdmin):
         "online_match",
         "visibility",
         "county_resident",
+        "keep_updated",
         "campaign__state",
+        ("campaign", admin.RelatedOnlyFieldListFilter),
     ]
     # An address typed in also finds the signature whose address was deleted, by its keyed hash.
     search_fields = ["email", "=email_domain", "=zip_code"]
@@ -161,6 +164,7 @@ class SignatureAdmin(admin.ModelAdmin):
     ]
     actions = ["export_csv", "invalidate_selected"]
     show_full_result_count = False
+    change_list_template = "admin/petitions/signature/change_list.html"
 
     def has_add_permission(self, request):
         return False
@@ -179,11 +183,32 @@ class SignatureAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.invalidate_view),
                 name="petitions_signature_invalidate",
             ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_matching_view),
+                name="petitions_signature_export",
+            ),
             *super().get_urls(),
         ]
 
     @admin.action(description=gettext_lazy("Export selected signatures as CSV"))
     def export_csv(self, request, queryset):
+        return self._export(request, queryset)
+
+    def export_matching_view(self, request):
+        """Every signature the list's current filters and search match, not only one page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        return self._export(request, changelist.get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "export_query": request.GET.urlencode()}
+        return super().changelist_view(request, extra_context)
+
+    def _export(self, request, queryset):
         response = HttpResponse(
             export_signatures_csv(queryset, user=request.user),
             content_type="text/csv; charset=utf-8",
@@ -523,6 +548,54 @@ class SigningTableAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("signatures"), ordering="n_signatures")
     def signatures(self, obj):
         return obj.n_signatures
+
+
+@admin.register(CampaignUpdate)
+class CampaignUpdateAdmin(admin.ModelAdmin):
+    """Every update to signers, leaders' and automatic: staff approve, reject or stop them."""
+
+    list_display = ["campaign", "kind", "subject", "status", "created_at", "recipients", "sent"]
+    list_filter = ["status", "kind"]
+    search_fields = ["campaign__name", "subject"]
+    list_select_related = ["campaign"]
+    raw_id_fields = ["campaign"]
+    readonly_fields = [
+        "campaign",
+        "kind",
+        "author",
+        "subject",
+        "body",
+        "context",
+        "status",
+        "approved_by",
+        "approved_at",
+        "recipients",
+        "sent",
+        "created_at",
+        "finished_at",
+    ]
+    actions = ["approve", "reject", "stop"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Approve and send the selected updates"))
+    def approve(self, request, queryset):
+        done = sum(updates.approve_update(u.pk, by=request.user) for u in queryset)
+        self.message_user(request, _("%(count)s updates approved.") % {"count": done})
+
+    @admin.action(description=gettext_lazy("Reject the selected updates"))
+    def reject(self, request, queryset):
+        done = sum(updates.reject_update(u.pk, by=request.user) for u in queryset)
+        self.message_user(request, _("%(count)s updates rejected.") % {"count": done})
+
+    @admin.action(description=gettext_lazy("Stop sending the selected updates"))
+    def stop(self, request, queryset):
+        done = sum(updates.stop_update(u.pk, by=request.user) for u in queryset)
+        self.message_user(request, _("%(count)s updates stopped.") % {"count": done})
 
 
 def signing_monitor(request):

@@ -16,6 +16,7 @@ from campaigns.documents import Document
 from campaigns.models import Campaign
 from campaigns.services import mark_delivered
 
+from . import updates
 from .counting import Tally, fresh_tally
 from .errors import DeliveryNotReady
 from .models import (
@@ -217,6 +218,7 @@ def record_delivery(campaign: Campaign, *, user, delivered_on, received_by, note
             delivery.photo = photo
         delivery.save()
         mark_delivered(campaign)
+        updates.delivered(delivery)
     return delivery
 
 

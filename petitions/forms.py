@@ -419,3 +419,26 @@ class TableSignForm(forms.Form):
 
     def clean_visibility(self):
         return self.cleaned_data["visibility"] or Visibility.COUNTED
+
+
+class CampaignUpdateForm(forms.Form):
+    """A leader's update to signers: plain text, sent as written."""
+
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=2000,
+        help_text=_(
+            "Plain text, up to 2,000 characters. Signers receive it as you write it, with a "
+            "greeting and a footer in their language."
+        ),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 10, "maxlength": 2000}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_helper()

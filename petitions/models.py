@@ -421,8 +421,25 @@ class SignatureQuerySet(models.QuerySet):
             cursor.execute(sql, values)
             return cursor.fetchone()[0]
 
+    def wanting_updates(self, campaign_id: int):
+        """Confirmed signers of the campaign who asked for updates and still have an address."""
+        return self.filter(
+            campaign_id=campaign_id,
+            status=SignatureStatus.CONFIRMED,
+            keep_updated=True,
+            unsubscribed_at__isnull=True,
+            purged_at__isnull=True,
+        ).exclude(email="")
+
     def confirmed(self):
         return self.filter(status=SignatureStatus.CONFIRMED)
+
+    def invitable(self):
+        """Confirmed signers who asked for updates and never stopped them: the only ones the
+        campaign writes to about more than their own signature (its delivery event)."""
+        return self.filter(
+            status=SignatureStatus.CONFIRMED, keep_updated=True, unsubscribed_at__isnull=True
+        ).exclude(email="")
 
     def let_addresses_go(self) -> int:
         """Blank the address of confirmed signers who asked for no updates: nothing more will be
@@ -737,3 +754,243 @@ class SigningTable(models.Model):
 
     def __str__(self):
         return f"{self.campaign} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class DeliveryEventStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DeliveryEventQuerySet(models.QuerySet):
+    def scheduled(self):
+        return self.filter(status=DeliveryEventStatus.SCHEDULED)
+
+    def starting_between(self, start, end):
+        """Scheduled events that start in [start, end): the reminders' window."""
+        return self.scheduled().filter(starts_at__gte=start, starts_at__lt=end)
+
+
+class DeliveryEvent(models.Model):
+    """The leader's delivery of the petition to the sheriff's office, as an event people join.
+
+    `uid` names it in calendars (the .ics UID) for as long as it exists; `sequence` goes up each
+    time it moves or is cancelled, so calendars replace the copy they hold (RFC 5545).
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="delivery_events")
+    starts_at = models.DateTimeField(_("starts at"))
+    meeting_point = models.CharField(_("meeting point"), max_length=300)
+    bring = models.TextField(_("what to bring"), blank=True)
+    safety_notes = models.TextField(_("safety notes"), blank=True)
+    # The leader's choice, for safety: the meeting point goes only to people who RSVPed.
+    address_private = models.BooleanField(
+        _("send the meeting point only to people who RSVP"), default=False
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=DeliveryEventStatus.choices,
+        default=DeliveryEventStatus.SCHEDULED,
+    )
+    sequence = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DeliveryEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delivery event")
+        verbose_name_plural = _("delivery events")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryEventStatus.values),
+                name="delivery_event_status_valid",
+            ),
+            # One delivery on the calendar at a time: a new one waits for the last to be cancelled.
+            models.UniqueConstraint(
+                fields=["campaign"],
+                condition=Q(status="scheduled"),
+                name="one_scheduled_delivery_event_per_campaign",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        kwargs = {"state": self.campaign.state.lower(), "slug": self.campaign.slug}
+        return reverse("petitions:event", kwargs=kwargs)
+
+
+class RsvpSource(models.TextChoices):
+    INVITATION = "invitation", _("From the email invitation")
+    FORM = "form", _("From the event page")
+
+
+class RsvpQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(cancelled_at__isnull=True)
+
+    def reachable(self):
+        """Active RSVPs that still have an address to write to."""
+        return self.active().exclude(email="")
+
+
+class Rsvp(models.Model):
+    """One person coming to a delivery event. The leader sees the first name, never the email.
+
+    The email is kept until shortly after the event (petitions.events.purge_rsvps), for the
+    calendar file, the reminder and any change; the keyed hash keeps one RSVP per mailbox.
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.ForeignKey(DeliveryEvent, on_delete=models.CASCADE, related_name="rsvps")
+    first_name = models.CharField(_("first name"), max_length=50)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    email_key = models.CharField(max_length=254, blank=True, editable=False)
+    language = models.CharField(_("language"), max_length=5, default="en")
+    source = models.CharField(max_length=20, choices=RsvpSource.choices)
+    # The signature whose invitation it came from: that signer's unsubscribe or withdrawal
+    # stops these emails too.
+    signature = models.ForeignKey(
+        Signature, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RsvpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("RSVP")
+        verbose_name_plural = _("RSVPs")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "email_key"],
+                condition=~Q(email_key=""),
+                name="one_rsvp_per_email_per_event",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=RsvpSource.values), name="rsvp_source_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.event_id}"
+
+
+class UpdateKind(models.TextChoices):
+    """A leader's own words, or news the site writes itself when something happens."""
+
+    UPDATE = "update", _("Leader's update")
+    DELIVERY_PLANNED = "delivery_planned", _("Goal reached, delivery planned")
+    DELIVERED = "delivered", _("Petition delivered")
+    OUTCOME = "outcome", _("Outcome")
+    AGREEMENT = "agreement", _("Agreement in the county")
+
+
+class UpdateStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Waiting for staff")
+    APPROVED = "approved", _("Approved")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    STOPPED = "stopped", _("Stopped by staff")
+    REJECTED = "rejected", _("Rejected")
+
+    @classmethod
+    def in_progress(cls) -> list[str]:
+        return [cls.PENDING, cls.APPROVED, cls.SENDING]
+
+
+class CampaignUpdateQuerySet(models.QuerySet):
+    def by_leaders(self):
+        return self.filter(kind=UpdateKind.UPDATE)
+
+    def counting_toward_the_week(self, campaign_id: int, *, since):
+        """A leader's updates that use up the campaign's one update a week (not rejected)."""
+        return self.by_leaders().filter(
+            campaign_id=campaign_id,
+            created_at__gte=since,
+            status__in=[*UpdateStatus.in_progress(), UpdateStatus.SENT, UpdateStatus.STOPPED],
+        )
+
+
+class CampaignUpdate(models.Model):
+    """One email to a campaign's signers who asked for updates: a leader's, approved by staff,
+    or news the site sends itself (delivery, outcome, agreement). Sent in batches; the row keeps
+    counts only, never who received it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=UpdateKind.choices, default=UpdateKind.UPDATE
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    subject = models.CharField(_("subject"), max_length=120, blank=True)
+    body = models.TextField(_("message"), max_length=2000, blank=True)
+    # Automatic news: what the email says (dates, the delivery notes), rendered in each
+    # signer's language; `event` makes each piece of news go out once.
+    context = models.JSONField(default=dict, blank=True)
+    event = models.CharField(max_length=100, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=UpdateStatus.choices, default=UpdateStatus.PENDING
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients when sending began"), default=0)
+    sent = models.PositiveIntegerField(_("emails sent"), default=0)
+    # The batches' cursor: the last signature id a batch reached.
+    last_signature_id = models.BigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = CampaignUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("update to signers")
+        verbose_name_plural = _("updates to signers")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=UpdateStatus.values), name="campaign_update_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=UpdateKind.values), name="campaign_update_kind_valid"
+            ),
+            # A leader's update waits or goes out one at a time per campaign.
+            models.UniqueConstraint(
+                fields=["campaign"],
+                condition=Q(kind=UpdateKind.UPDATE, status__in=UpdateStatus.in_progress()),
+                name="one_leader_update_in_progress",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "kind", "event"],
+                condition=~Q(kind=UpdateKind.UPDATE),
+                name="each_news_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign}: {self.subject or self.get_kind_display()}"

@@ -2,11 +2,57 @@
 
 from django.dispatch import receiver
 
-from campaigns.signals import campaigns_set_up
+from campaigns.models import CampaignStatus
+from campaigns.signals import (
+    agreement_changed,
+    campaigns_set_up,
+    delivery_planned,
+    outcome_recorded,
+)
 
+from . import updates
+from .counting import fresh_tally
+from .models import UpdateKind
 from .texts import ensure_petition_texts
 
 
 @receiver(campaigns_set_up, dispatch_uid="petitions.ensure_petition_texts")
 def give_new_campaigns_a_petition(sender, **kwargs) -> None:
     ensure_petition_texts()
+
+
+# Signers who asked for updates hear what happens to their campaign.
+
+
+@receiver(delivery_planned, dispatch_uid="petitions.updates.delivery_planned")
+def tell_signers_the_delivery_is_planned(sender, *, campaign, planned_on, **kwargs):
+    if fresh_tally(campaign).reached_goal:
+        updates.notify_signers(
+            campaign.pk,
+            UpdateKind.DELIVERY_PLANNED,
+            {"date": updates.iso(planned_on)},
+            event=updates.iso(planned_on),
+        )
+
+
+@receiver(outcome_recorded, dispatch_uid="petitions.updates.outcome_recorded")
+def tell_signers_the_outcome(sender, *, campaign, status, note="", **kwargs):
+    if status in (CampaignStatus.WON, CampaignStatus.LOST):
+        updates.notify_signers(
+            campaign.pk,
+            UpdateKind.OUTCOME,
+            {"won": status == CampaignStatus.WON, "note": note},
+            event=status,
+        )
+
+
+@receiver(agreement_changed, dispatch_uid="petitions.updates.agreement_changed")
+def tell_signers_of_an_agreement(
+    sender, *, campaign, agency, renewed, expires=None, event, **kwargs
+):
+    updates.notify_signers(
+        campaign.pk,
+        UpdateKind.AGREEMENT,
+        {"agency": agency, "renewed": bool(renewed), "expires": updates.iso(expires)},
+        event=event,
+    )

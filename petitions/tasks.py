@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaigns.models import Campaign
+from campaigns.sharing import share_links
 from config.mail import render_email
 from config.mail import send_or_retry as _send
 from config.outbox import enqueue_with_transaction
@@ -42,13 +43,14 @@ def _signer_links(signature: Signature) -> dict:
             "petitions:unsubscribe", tokens.unsubscribe_token(signature.uid)
         ),
         "link_days": settings.CONFIRMATION_LINK_MAX_AGE.days,
+        "share": share_links(campaign, translation.get_language()),
     }
 
 
-def _signer_email(signature: Signature, template: str) -> EmailMessage:
+def _signer_email(signature: Signature, template: str, extra: dict | None = None) -> EmailMessage:
     language = signature.language if signature.language in dict(settings.LANGUAGES) else "en"
     with translation.override(language):
-        context = _signer_links(signature)
+        context = {**_signer_links(signature), **(extra or {})}
     subject, body = render_email(template, language, context)
     return EmailMessage(
         subject,

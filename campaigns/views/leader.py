@@ -23,6 +23,7 @@ from accounts.adapter import site_language
 from config.language import requested_language
 from config.ratelimit import client_key, retry_after
 from config.views import rate_limited
+from petitions.charts import progress_at_a_glance
 from petitions.counting import tally_for
 from petitions.models import PetitionText, PetitionTextStatus
 from petitions.reads import signatures_by_channel, signed_through_a_link
@@ -35,6 +36,7 @@ from ..models import Campaign, TrainingCompletion, TrainingStep
 from ..progress import checklist, next_milestone
 from ..tools import SHARE_SIZES, flyer_key, flyer_pdf, share_image, share_image_key, toolkit
 from .decorators import campaign_at, leader_required
+from .press import press_dashboard_context
 
 CLAIM_RATE = "10/m"
 CLAIMS_TODAY = "campaigns.claims_per_address"
@@ -187,6 +189,8 @@ def dashboard(request, campaign, leadership):
         ),
     }
     context.update(in_person_context(campaign, leadership))
+    context.update(press_dashboard_context(campaign))
+    context.update(progress_at_a_glance(campaign))
     return render(request, "campaigns/leader/dashboard.html", context)
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from config.caching import public_page
@@ -13,6 +14,7 @@ from petitions.views.signing import campaign_page_context
 
 from ..map import render_us_map
 from ..models import Campaign, CampaignStatus, ContractModel, Jurisdiction
+from ..press import press_targets
 from ..record import home_figures
 from ..search import search_campaigns, search_examples
 from ..states import STATE_NAMES, state_name
@@ -101,7 +103,7 @@ def campaign_detail(request, state, slug):
     context = {
         "campaign": campaign,
         "contracts": list(campaign.contracts()),
-        "targets": list(campaign.targets.all()),
+        "press_targets": press_targets(campaign, get_language()),
         "today": timezone.localdate(),
         "model_choices": ContractModel,
     }

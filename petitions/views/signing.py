@@ -38,6 +38,7 @@ from ..reads import campaign_for_signing
 from ..signing import sign_petition, signing_closed_reason
 from ..texts import current_petition
 from ..tokens import LinkExpired, LinkInvalid
+from .thanks import share_context
 
 CONFIRM_RATE = "30/m"
 
@@ -207,6 +208,7 @@ def signed(request, state, slug):
             "campaign": campaign,
             "link_days": settings.CONFIRMATION_LINK_MAX_AGE.days,
             "cooldown_minutes": settings.SIGNING_EMAIL_COOLDOWN_MINUTES,
+            **share_context(campaign),
         },
     )
 
@@ -304,13 +306,10 @@ def _confirm(request, token):
         return _link_problem(request, exc, status=404)
     except SignatureNotActive as exc:
         return _confirm_page(request, exc.signature, None, problem=exc.message, status=409)
-    if new:
-        messages.success(
-            request, _("Thank you: your signature is confirmed and counted. Now share it.")
-        )
-    else:
+    if not new:
         messages.success(request, _("Your signature is confirmed, with the details you saw."))
-    return redirect(signature.campaign.get_absolute_url() + "?confirmed=1")
+    # The thank-you page with the share links, not the campaign page's empty sign form.
+    return redirect("petitions:thanks", **_kwargs(signature.campaign))
 
 
 def _expired(request, token):

@@ -129,8 +129,8 @@ def test_the_groups_are_in_spanish_on_the_spanish_page(client, list_2026):
     html = _search(client, "36535", language="/es")
     headings = [heading for heading, _names in _groups(html)]
     assert headings == [
-        "Baldwin County: sheriff y agencias del condado",
-        "Policía de ciudades y pueblos de Baldwin County",
+        "Condado de Baldwin: sheriff y agencias del condado",
+        "Policía de las ciudades y pueblos en el condado de Baldwin",
         "Agencias estatales de Alabama",
     ]
     assert "El código postal 36535 está en Foley, el condado de Baldwin, AL." in html

@@ -99,8 +99,9 @@ def test_public_and_signing_pages_are_accessible(journey, live_server, inbox, ch
     page.goto(live_server.url + inbox.link(f"ana-{language}@example.org", "/(?:es/)?confirm/"))
     check(page, "confirm page")
     page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/" + CAMPAIGN + "?confirmed=1")
-    assert inside_live_region(page.locator(".messages .alert"))
+    page.wait_for_url("**/" + CAMPAIGN + "thanks/")
+    check(page, "thank-you page")
+    page.goto(page.url.removesuffix("thanks/"))
     assert inside_live_region(page.locator(".progress-block .progress-count"))
     check(page, "campaign page after confirming")
 

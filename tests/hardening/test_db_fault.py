@@ -108,7 +108,7 @@ def _confirm(base, uid, n):  # n: the client address, one per request as on a re
 def _succeeded(kind, status, headers):
     if kind == "sign":
         return status == 303 and headers["Location"].endswith("/signed/")
-    return status == 302 and "confirmed=1" in headers["Location"]
+    return status == 302 and headers["Location"].endswith("/thanks/")
 
 
 def _refused_clearly(status, headers, html):

@@ -8,6 +8,7 @@ breakdown stay right. Schedule it daily (see the README).
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from petitions.events import purge_rsvps
 from petitions.retention import purge_signatures
 
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         if days < 0:
             raise CommandError("--days must be zero or more.")
         report = purge_signatures(days=days, dry_run=dry_run)
+        # RSVPs to a delivery event keep their address only until shortly after it.
+        rsvps = purge_rsvps(dry_run=dry_run)
         verb = "Would purge" if dry_run else "Purged"
         if verbosity >= 2:
             for campaign in report.campaigns:
@@ -41,3 +44,4 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{verb} {report.signatures} signatures in {len(report.campaigns)} campaigns."
             )
+            self.stdout.write(f"{verb} the addresses of {rsvps} RSVPs to past delivery events.")

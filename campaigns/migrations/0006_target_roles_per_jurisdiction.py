@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0004_contract_lists'),
+        ('campaigns', '0005_target_contact_and_press_clicks'),
     ]
 
     operations = [
