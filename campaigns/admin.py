@@ -26,13 +26,13 @@ from . import upload as contract_upload
 from .forms import MergeForm, OutcomeForm, ReassignForm
 from .importing import ImportFileError, parse_contract_file
 from .models import (
+    HEAD_ROLES,
     Agency,
     Campaign,
     Contract,
     County,
     Leadership,
     Target,
-    TargetRole,
     TrainingStep,
 )
 
@@ -54,7 +54,7 @@ class TargetFormSet(BaseInlineFormSet):
             for f in self.forms
             if f.cleaned_data
             and not f.cleaned_data.get("DELETE")
-            and f.cleaned_data.get("role") in (TargetRole.SHERIFF, TargetRole.AGENCY_HEAD)
+            and f.cleaned_data.get("role") in HEAD_ROLES
         ]
         if not heads:
             raise ValidationError(

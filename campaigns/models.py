@@ -228,6 +228,12 @@ class Contract(models.Model):
     def is_in_force(self) -> bool:
         return self.status in IN_FORCE_STATUSES
 
+    def status_line(self, language: str = "en") -> str:
+        """The agreement's dates as one line that never contradicts itself (see asks)."""
+        from .asks import status_line
+
+        return status_line(self, language)
+
     def set_status(self, status: str, *, on: date | None = None) -> bool:
         """Move to `status`, dated `on` (today); False when it already was. The caller saves."""
         if status == self.status:
@@ -389,6 +395,18 @@ class Campaign(models.Model):
     def is_outcome(self) -> bool:
         return self.status in CampaignStatus.ENDED
 
+    def ask(self, today: date | None = None):
+        """What the campaign asks: end it, do not renew it, keep it ended, end it now (see asks)."""
+        from .asks import campaign_ask
+
+        return campaign_ask(self, today)
+
+    def decision_maker(self, language: str = "en") -> str:
+        """The head who decides, as a sentence names them: "the police chief", "el sheriff"."""
+        from .asks import target_title
+
+        return target_title(self, language)
+
     def accepts_leader(self) -> bool:
         return self.status == CampaignStatus.OPEN and self.merged_into_id is None
 
@@ -397,6 +415,14 @@ class TargetRole(models.TextChoices):
     SHERIFF = "sheriff", _("Sheriff")
     AGENCY_HEAD = "agency_head", _("Head of agency")
     OFFICIAL = "official", _("Local elected official")
+    POLICE_CHIEF = "police_chief", _("Police chief")
+    COUNTY_COMMISSION = "county_commission", _("County commissioners")
+    MAYOR_COUNCIL = "mayor_council", _("Mayor and city council")
+    GOVERNOR = "governor", _("Governor")
+
+
+# Who heads an agency (matched on role, one per campaign); the others are elected officials.
+HEAD_ROLES = (TargetRole.SHERIFF, TargetRole.AGENCY_HEAD, TargetRole.POLICE_CHIEF)
 
 
 class Target(models.Model):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from config.outbox import enqueue_with_transaction
 
 from . import signals
+from .asks import Kind, campaign_kind
 from .geography import Placement, county_names, place_agency, resolve_county
 from .importing import (
     ContractRow,
@@ -24,6 +25,7 @@ from .importing import (
     row_updates,
 )
 from .models import (
+    HEAD_ROLES,
     Agency,
     AgencyType,
     Campaign,
@@ -40,6 +42,7 @@ from .models import (
     TrainingStep,
 )
 from .signals import campaigns_set_up
+from .states import state_name
 from .tasks import notify_leader_of_reopening, notify_staff_of_claim, remind_leader_of_training
 
 
@@ -349,7 +352,9 @@ def ensure_campaigns() -> int:
 
 
 def _head_targets(campaign: Campaign, agencies, existing: list[tuple[str, str]]) -> list[Target]:
-    """New targets naming the head of each agency the campaign does not address yet.
+    """New targets naming the head of each agency the campaign does not address yet, and the
+    elected officials who answer for it: a county's commissioners (who fund the jail), a city's
+    mayor and council, a state's governor.
 
     A county has one sheriff and a county-less agency's campaign one head: those are matched on
     their role, so staff may correct the name and office text and a re-import adds nobody. Other
@@ -357,19 +362,31 @@ def _head_targets(campaign: Campaign, agencies, existing: list[tuple[str, str]])
     holds (role, office) pairs and grows with what is returned.
     """
     new = []
+    kind = campaign_kind(campaign)
     for agency in agencies:
-        role = (
-            TargetRole.SHERIFF
-            if agency.agency_type == AgencyType.SHERIFF
-            else TargetRole.AGENCY_HEAD
-        )
-        if role == TargetRole.SHERIFF or campaign.agency_id:
+        if agency.agency_type == AgencyType.SHERIFF:
+            role = TargetRole.SHERIFF
+        elif kind == Kind.CITY:
+            role = TargetRole.POLICE_CHIEF
+        else:
+            role = TargetRole.AGENCY_HEAD
+        if campaign.agency_id:
+            addressed = any(r in HEAD_ROLES for r, _office in existing)
+        elif role == TargetRole.SHERIFF:
             addressed = any(r == role for r, _office in existing)
         else:
             addressed = (role, agency.name) in existing
         if not addressed:
-            new.append(Target(campaign=campaign, role=role, office=agency.name))
+            new.append(Target(campaign=campaign, role=role, office=agency.name, order=0))
             existing.append((role, agency.name))
+    elected = {
+        Kind.COUNTY: (TargetRole.COUNTY_COMMISSION, campaign.name),
+        Kind.CITY: (TargetRole.MAYOR_COUNCIL, (campaign.agency.city if campaign.agency else "")),
+        Kind.STATE: (TargetRole.GOVERNOR, state_name(campaign.state)),
+    }.get(kind)
+    if elected and not any(r == elected[0] for r, _office in existing):
+        new.append(Target(campaign=campaign, role=elected[0], office=elected[1], order=10))
+        existing.append(elected)
     return new
 
 

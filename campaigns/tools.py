@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 from . import places
+from .asks import call_to_action
 from .documents import BRAND, FONT_BOLD, FONT_REGULAR, OK, WHITE, Box, Document, Printed, qr_png
 from .models import Campaign
 from .sharing import campaign_url, share_links
@@ -172,7 +173,7 @@ def share_layout(campaign: Campaign, *, size: str, count: int) -> Printed:
 
     unit = width / 1200 * (1.0 if not square and not tall else 1.2 if square else 1.35)
     title = f"{campaign.name}, {campaign.state_name}"
-    ask = _("Tell the sheriff: do not renew the 287(g) contract with ICE.")
+    ask = call_to_action(campaign, translation.get_language() or settings.LANGUAGE_CODE)
     call = str(_("Sign the petition"))
     if count < FEW_SIGNATURES:
         progress = _("Be one of the first to sign.")
@@ -283,7 +284,7 @@ def flyer(campaign: Campaign, *, language: str, petition) -> Printed:
         while size > 16 and len(pdf.lines(title, width=width, size=size, style="B")) > 2:
             size -= 1
         y = pdf.text(title, y=y, size=size, style="B", leading=1.15) + 2
-        ask = _("Tell the sheriff: do not renew the 287(g) contract with ICE.")
+        ask = call_to_action(campaign, language)
         y = pdf.text(ask, y=y, size=15, style="B", color=BRAND) + 4
 
         # The foot: the QR code, beside it how to sign and the privacy line, the address below.

@@ -8,6 +8,7 @@ The lines are numbered as the leader's entry form numbers them, so a sheet types
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from campaigns.asks import call_to_action
 from campaigns.documents import BRAND, Document, Printed
 from campaigns.models import Campaign
 from campaigns.tools import campaign_url
@@ -99,7 +100,7 @@ def _top(pdf: Document, campaign: Campaign, qr_url: str) -> tuple[float, float]:
     while size > 10 and len(pdf.lines(title, width=width, size=size, style="B")) > 1:
         size -= 0.5
     y = pdf.text(title, y=y, width=width, size=size, style="B", leading=1.2)
-    ask = _("Tell the sheriff: do not renew the 287(g) contract with ICE.")
+    ask = call_to_action(campaign, translation.get_language() or "en")
     y = pdf.text(ask, y=y, width=width, size=10, style="B", color=BRAND, leading=1.3)
     return y + 0.5, y_qr + qr_size
 

@@ -2,10 +2,10 @@
 
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
-from campaigns import places
-from campaigns.models import Campaign, TargetRole
+from campaigns import asks, places
+from campaigns.models import HEAD_ROLES, Campaign
 from campaigns.states import state_name
 from config.admin_site import acts_as_staff
 
@@ -18,14 +18,13 @@ class _Blank(dict):
         return "{" + key + "}"
 
 
-def petition_placeholders(campaign: Campaign, language: str) -> dict[str, str]:
-    """What {county}, {state}, {sheriff} and {agency} become in `language`: in Spanish, places
-    and agencies with their article ("el condado de Etowah"), see campaigns.places."""
+def petition_placeholders(campaign: Campaign, language: str, ask=None) -> dict[str, str]:
+    """What {county}, {state}, {sheriff}, {agency}, {where}, {residents}, {decision_makers} and
+    {ask_sentence} become in `language`: in Spanish, places and agencies with their article ("el
+    condado de Etowah"), see campaigns.places; who decides and what is asked, campaigns.asks."""
     targets = list(campaign.targets.all())
-    head = next(
-        (t for t in targets if t.role in (TargetRole.SHERIFF, TargetRole.AGENCY_HEAD)), None
-    )
-    agencies = sorted({t.office for t in targets if t.role != TargetRole.OFFICIAL and t.office})
+    head = next((t for t in targets if t.role in HEAD_ROLES), None)
+    agencies = sorted({t.office for t in targets if t.role in HEAD_ROLES and t.office})
     if language == "es":
         sheriff_default = "el sheriff" if campaign.county_id else "la dirección de la agencia"
         joiner = " y "
@@ -38,12 +37,37 @@ def petition_placeholders(campaign: Campaign, language: str) -> dict[str, str]:
         joiner = " and "
         sheriff = head.name if head and head.name else ""
     county = places.campaign_place(campaign, language)
+    agency = joiner.join(agencies) or county
     return _Blank(
         county=county,
         state=state_name(campaign.state, language=language),
         sheriff=sheriff or sheriff_default,
-        agency=joiner.join(agencies) or county,
+        agency=agency,
+        where=asks.where(campaign, language),
+        residents=asks.residents(campaign, language),
+        decision_makers=_decision_makers(campaign, language, head, agency),
+        ask_sentence=_ask_sentence(ask or campaign.ask(), language, agency),
     )
+
+
+def _decision_makers(campaign: Campaign, language: str, head, agency: str) -> str:
+    """ "the police chief, Camp Hill Police Department, and the mayor and city council of Camp
+    Hill, Alabama"; a named head by their name ("Sheriff Pat Doe")."""
+    name = head.name if head and head.name else asks.target_title(campaign, language)
+    if language == "es" and name.startswith("Sheriff "):
+        name = "el sheriff " + name.removeprefix("Sheriff ")
+    elected = asks.elected_body(campaign, language)
+    if language == "es":
+        return places.contract_articles(f"{name}, a {agency} y a {elected}")
+    return f"{name}, {agency}, and {elected}"
+
+
+def _ask_sentence(ask, language: str, agency: str) -> str:
+    """The petition's ask in `language` (defaults.ASK_SENTENCES), its date written out."""
+    with translation.override(language):
+        day = formats.date_format(ask.end_date, "DATE_FORMAT") if ask.end_date else ""
+    sentence = defaults.ASK_SENTENCES["es" if language == "es" else "en"][ask.kind]
+    return sentence.format(agency=agency, date=day)
 
 
 def petition_template() -> PetitionTemplate:
@@ -56,9 +80,12 @@ def petition_template() -> PetitionTemplate:
     )
 
 
-def render_petition(campaign: Campaign, template: PetitionTemplate | None = None) -> dict[str, str]:
+def render_petition(
+    campaign: Campaign, template: PetitionTemplate | None = None, ask=None
+) -> dict[str, str]:
     """The four texts of a campaign's petition, from the national template (or the built-in one)."""
     t = template or petition_template()
+    ask = ask or campaign.ask()
     sources = {
         "title_en": t.title_en,
         "title_es": t.title_es,
@@ -66,7 +93,7 @@ def render_petition(campaign: Campaign, template: PetitionTemplate | None = None
         "body_es": t.body_es,
     }
     texts = {
-        key: text.format_map(petition_placeholders(campaign, key[-2:]))
+        key: text.format_map(petition_placeholders(campaign, key[-2:], ask))
         for key, text in sources.items()
     }
     for key in ("title_es", "body_es"):
@@ -83,7 +110,12 @@ def ensure_petition_texts() -> int:
     )
     # One template for all: fetched per campaign, it was 1,400 of the 2026 import's queries.
     template = petition_template()
-    texts = [PetitionText(campaign=c, version=1, **render_petition(c, template)) for c in missing]
+    missing = list(missing)
+    by_campaign = asks.campaign_asks(missing)
+    texts = [
+        PetitionText(campaign=c, version=1, **render_petition(c, template, by_campaign[c.pk]))
+        for c in missing
+    ]
     PetitionText.objects.bulk_create(texts, ignore_conflicts=True)
     return len(texts)
 
@@ -116,6 +148,7 @@ def apply_petition_template(
         .prefetch_related("targets")
     )
     campaigns = list(unsigned)
+    by_campaign = asks.campaign_asks(campaigns)
     current, last = {}, {}
     texts = PetitionText.objects.filter(campaign_id__in=[c.pk for c in campaigns])
     for text in texts.order_by("version"):
@@ -126,9 +159,11 @@ def apply_petition_template(
     new = []
     for campaign in campaigns:
         text = current.get(campaign.pk)
-        if text is None or _petition_fields(text) != render_petition(campaign, previous):
+        if text is None or _petition_fields(text) != render_petition(
+            campaign, previous, by_campaign[campaign.pk]
+        ):
             continue
-        fields = render_petition(campaign, template)
+        fields = render_petition(campaign, template, by_campaign[campaign.pk])
         if fields != _petition_fields(text):
             new.append(
                 PetitionText(

@@ -94,8 +94,8 @@ def test_spanish_petition_names_the_place_and_agency_in_spanish(client, campaign
     html = client.get(CAMPAIGN).content.decode()
     assert "Pongamos fin al 287(g) en el condado de Galveston" in html
     assert (
-        "Al sheriff Pat Doe, a la Oficina del Sheriff del condado de Galveston y a los "
-        "funcionarios electos del condado de Galveston, Texas:"
+        "Al sheriff Pat Doe, a la Oficina del Sheriff del condado de Galveston y a la "
+        "comisión del condado de Galveston, Texas:"
     ) in html
     assert "residentes del condado de Galveston" in html
     assert "Galveston County" not in html.split('id="petition')[-1].split("</section>")[0]
@@ -371,9 +371,9 @@ def test_seed_content_moves_unsigned_campaigns_to_the_current_spanish(client, db
     from petitions.models import PetitionTemplate
 
     template = PetitionTemplate.objects.create(
-        title_en=defaults.TITLE_EN,
+        title_en=defaults.SECOND_TITLE_EN,
         title_es=defaults.PREVIOUS_TITLE_ES,
-        body_en=defaults.BODY_EN,
+        body_en=defaults.SECOND_BODY_EN,
         body_es=defaults.PREVIOUS_BODY_ES,
     )
     unsigned = CampaignFactory()
@@ -389,17 +389,18 @@ def test_seed_content_moves_unsigned_campaigns_to_the_current_spanish(client, db
     call_command("seed_content", verbosity=0)
 
     template.refresh_from_db()
-    assert template.body_es == defaults.BODY_ES
+    assert template.body_es == defaults.BODY_ES  # through the second wording to the current
     page = client.get(CAMPAIGN).content.decode()
     assert "Pongamos fin al 287(g) en el condado de Galveston" in page
     assert "Al sheriff Pat Doe, a la Oficina del Sheriff del condado de Galveston" in page
     assert list(unsigned.petition_texts.values_list("version", flat=True).order_by("version")) == [
         1,
         2,
+        3,
     ]
     assert signed.petition_texts.count() == 1  # people signed that text: it stays
     call_command("seed_content", verbosity=0)  # idempotent
-    assert unsigned.petition_texts.count() == 2
+    assert unsigned.petition_texts.count() == 3
 
 
 def test_stepping_down_names_the_county_with_its_contraction(client, leader):  # noqa: F811

@@ -14,7 +14,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from campaigns.models import Campaign, CampaignStatus, TargetRole
+from campaigns.asks import visibility_label
+from campaigns.models import HEAD_ROLES, Campaign, CampaignStatus
 from config.admin_site import acts_as_staff
 from config.caching import public_page
 from config.language import requested_language
@@ -68,6 +69,8 @@ def campaign_page_context(request, campaign, *, form: SignForm | None = None) ->
     if form is None and not closed:
         src = request.GET.get("src", "")
         form = SignForm(initial={"src": src if src.isascii() and len(src) <= 20 else ""})
+    if form is not None:  # "What the police chief may see": whoever the petition goes to
+        form.fields["visibility"].label = visibility_label(campaign, language)
     return {
         "petition": petition,
         "petition_title": petition.title(language) if petition else "",
@@ -88,7 +91,7 @@ def _delivery_banner(campaign) -> dict:
     delivery = campaign.deliveries.first()
     if delivery is None:
         return {}
-    head = next((t for t in campaign.targets.all() if t.role != TargetRole.OFFICIAL), None)
+    head = next((t for t in campaign.targets.all() if t.role in HEAD_ROLES), None)
     return {"delivery": delivery, "delivered_to": head and (head.office or head.name)}
 
 

@@ -55,7 +55,8 @@ def test_a_campaign_added_for_a_county_with_a_sheriff_names_the_sheriff_and_can_
     assert response.status_code == 302
     campaign = Campaign.objects.get(county=county)
     assert [(t.role, t.office) for t in campaign.targets.all()] == [
-        (TargetRole.SHERIFF, "Harris County Sheriff's Office")
+        (TargetRole.SHERIFF, "Harris County Sheriff's Office"),
+        (TargetRole.COUNTY_COMMISSION, "Harris County"),  # who fund the jail
     ]
     petition = PetitionText.objects.get(campaign=campaign)
     assert petition.version == 1
@@ -117,5 +118,9 @@ def test_the_target_staff_enter_on_add_is_the_one_the_petition_names(
 
     assert response.status_code == 302
     campaign = Campaign.objects.get(county=county)
-    assert campaign.targets.count() == 1
+    # Staff's sheriff, no second one; the county commissioners added beside them.
+    assert sorted(campaign.targets.values_list("role", flat=True)) == [
+        TargetRole.COUNTY_COMMISSION,
+        TargetRole.SHERIFF,
+    ]
     assert PetitionText.objects.get(campaign=campaign).body_en.startswith("To Sheriff Ana Ruiz")

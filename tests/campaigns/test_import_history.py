@@ -79,9 +79,9 @@ def test_a_contract_on_the_2026_list_is_shown_as_current(client, both_lists):
 
     page = client.get(campaign.get_absolute_url()).content.decode()
 
-    assert "it was renewed and is still in force" in page
-    assert "Status: Renewed" in page
-    assert "Term ended" not in page
+    # One line: signed again in 2020, after the 2019 term, so that old end date is not its own.
+    assert "Signed June 8, 2020; in force, no end date (ICE&#x27;s list of May 18, 2026)" in page
+    assert "ended on" not in page and "June 30, 2019" not in page
 
 
 def test_a_later_list_adds_its_source_to_the_earlier_one(both_lists):

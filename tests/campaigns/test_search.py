@@ -37,11 +37,11 @@ def test_a_county_name_finds_its_campaign(client, galveston, q):
 def test_a_result_lists_county_state_agency_model_and_expiry(client):
     campaign = CampaignFactory(with_contract=False)
     agency = AgencyFactory(county=campaign.county)
-    ContractFactory(agency=agency, expires="2019-06-30")
+    ContractFactory(agency=agency, signed_date="2018-07-01", expires="2019-06-30")
     html = _search(client, "galveston")
     assert "Galveston County, Texas" in html
     assert "Galveston County Sheriff&#x27;s Office: Jail enforcement" in html
-    assert "expires June 30, 2019" in html
+    assert "ran to June 30, 2019; still in force" in html
     assert f'<a href="{campaign.get_absolute_url()}">' in html
 
 

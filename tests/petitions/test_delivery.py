@@ -65,7 +65,7 @@ def test_the_pdf_has_the_count_the_text_zips_and_only_consented_names(client, at
     flat = " ".join(text.split())
     assert "Verified signatures: 200" in flat
     assert "Sheriff Pat Doe" in flat
-    assert "End the 287(g) contract in Galveston County" in flat
+    assert "End 287(g) in Galveston County" in flat
     assert "Maria Elena Sanchez" in flat
     assert "Jose O." in flat
     assert "Jose Luis Ortega" not in flat

@@ -86,7 +86,7 @@ def _png() -> bytes:
 @pytest.mark.parametrize(
     ("language", "title", "address"),
     [
-        ("en", "End the 287(g) contract in Galveston County", "/campaigns/tx/galveston-county/"),
+        ("en", "End 287(g) in Galveston County", "/campaigns/tx/galveston-county/"),
         ("es", "Pongamos fin al 287(g) en el condado de Galveston", "/es/campaigns/tx/"),
     ],
 )
