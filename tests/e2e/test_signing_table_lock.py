@@ -53,6 +53,6 @@ def test_a_signer_with_rosas_phone_stays_on_the_signing_table(journey, live_serv
     page.get_by_label("Leader's password").fill(PASSWORD)
     page.get_by_role("button", name="Unlock / close the table").click()
     page.wait_for_url("**/dashboard/")
-    assert "The signing table is closed. 1 people signed at it." in page.content()
+    assert "The signing table is closed. 1 person signed at it." in page.content()
     page.goto(live_server.url + "/accounts/email/")
     assert "/accounts/email/" in page.url
