@@ -228,12 +228,6 @@ class Contract(models.Model):
     def is_in_force(self) -> bool:
         return self.status in IN_FORCE_STATUSES
 
-    def status_line(self, language: str = "en") -> str:
-        """The agreement's dates as one line that never contradicts itself (see asks)."""
-        from .asks import status_line
-
-        return status_line(self, language)
-
     def set_status(self, status: str, *, on: date | None = None) -> bool:
         """Move to `status`, dated `on` (today); False when it already was. The caller saves."""
         if status == self.status:
@@ -394,18 +388,6 @@ class Campaign(models.Model):
     @property
     def is_outcome(self) -> bool:
         return self.status in CampaignStatus.ENDED
-
-    def ask(self, today: date | None = None):
-        """What the campaign asks: end it, do not renew it, keep it ended, end it now (see asks)."""
-        from .asks import campaign_ask
-
-        return campaign_ask(self, today)
-
-    def decision_maker(self, language: str = "en") -> str:
-        """The head who decides, as a sentence names them: "the police chief", "el sheriff"."""
-        from .asks import target_title
-
-        return target_title(self, language)
 
     def accepts_leader(self) -> bool:
         return self.status == CampaignStatus.OPEN and self.merged_into_id is None

@@ -46,7 +46,7 @@ def petition_placeholders(campaign: Campaign, language: str, ask=None) -> dict[s
         where=asks.where(campaign, language),
         residents=asks.residents(campaign, language),
         decision_makers=_decision_makers(campaign, language, head, agency),
-        ask_sentence=_ask_sentence(ask or campaign.ask(), language, agency),
+        ask_sentence=_ask_sentence(ask or asks.campaign_ask(campaign), language, agency),
     )
 
 
@@ -85,7 +85,7 @@ def render_petition(
 ) -> dict[str, str]:
     """The four texts of a campaign's petition, from the national template (or the built-in one)."""
     t = template or petition_template()
-    ask = ask or campaign.ask()
+    ask = ask or asks.campaign_ask(campaign)
     sources = {
         "title_en": t.title_en,
         "title_es": t.title_es,

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.admin_site import acts_as_staff
+from campaigns.views.decorators import leader_required
 from config.language import requested_language
 
 from .. import lockdown
@@ -43,16 +42,15 @@ from .signing import _campaign, _kwargs
 
 
 def leader_of_campaign(*, staff_too=False):
+    """campaigns' one leader check (a 404 for anyone else); these pages need only the campaign."""
+
     def decorator(view):
+        @leader_required(staff_too=staff_too)
         @wraps(view)
-        def wrapper(request, state, slug, *args, **kwargs):
-            campaign = _campaign(state, slug)
-            is_leader = campaign.leaderships.active().filter(user=request.user).exists()
-            if not (is_leader or (staff_too and acts_as_staff(request.user))):
-                raise PermissionDenied
+        def wrapper(request, campaign, leadership, *args, **kwargs):
             return view(request, campaign, *args, **kwargs)
 
-        return never_cache(login_required(wrapper))
+        return wrapper
 
     return decorator
 

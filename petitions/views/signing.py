@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django_ratelimit.core import is_ratelimited
 
 from campaigns.asks import visibility_label
 from campaigns.models import HEAD_ROLES, Campaign, CampaignStatus
-from config.admin_site import acts_as_staff
+from campaigns.views.decorators import leader_required
 from config.caching import public_page
 from config.language import requested_language
 from config.ratelimit import client_hash, client_key, retry_after
@@ -362,19 +361,9 @@ def unsubscribe(request, token):
 # The delivery kit: the campaign's active leader and staff; everyone else gets a 404.
 
 
-def _leader_or_staff(request, state, slug) -> Campaign:
-    campaign = _campaign(state, slug)
-    is_leader = campaign.leaderships.active().filter(user=request.user).exists()
-    if not (is_leader or acts_as_staff(request.user)):
-        raise Http404
-    return campaign
-
-
-@never_cache
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def delivery(request, state, slug):
-    campaign = _leader_or_staff(request, state, slug)
+@leader_required(staff_too=True)
+def delivery(request, campaign, leadership):
     summary = delivery_summary(campaign)
     form = DeliveryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and summary.tally.reached_goal and form.is_valid():
@@ -402,11 +391,9 @@ def delivery(request, state, slug):
     )
 
 
-@never_cache
-@login_required
 @require_GET
-def delivery_pdf_view(request, state, slug):
-    campaign = _leader_or_staff(request, state, slug)
+@leader_required(staff_too=True)
+def delivery_pdf_view(request, campaign, leadership):
     summary = delivery_summary(campaign)
     if not summary.tally.reached_goal:
         raise Http404

@@ -64,7 +64,7 @@ def test_staff_without_two_factor_reach_no_campaigns_private_pages(client, campa
 
     statuses = [client.get(path).status_code for path in _staff_pages(campaign)]
 
-    assert statuses == [404, 404, 404, 404, 403]
+    assert statuses == [404, 404, 404, 404, 404]
 
 
 def test_staff_with_two_factor_reach_them(client, campaign):

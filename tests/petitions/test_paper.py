@@ -116,7 +116,7 @@ def test_the_sheet_is_for_the_leader_and_staff(client, campaign, leadership):
     url = _url(campaign, "paper/sheet.pdf")
     assert client.get(url).status_code == 302
     client.force_login(UserFactory())
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
     client.force_login(UserFactory(is_staff=True))
     assert client.get(url).status_code == 200
 
@@ -192,12 +192,12 @@ def test_only_the_active_leader_types_in_sheets(client, campaign, leadership):
     assert client.get(url).status_code == 302  # anonymous: log in first
     for user in (UserFactory(), UserFactory(is_staff=True)):
         client.force_login(user)
-        assert client.get(url).status_code == 403
-        assert client.post(url, sheet(THREE)).status_code == 403
+        assert client.get(url).status_code == 404
+        assert client.post(url, sheet(THREE)).status_code == 404
     leadership.ended_at = timezone.now()
     leadership.save()
     client.force_login(leadership.user)
-    assert client.post(url, sheet(THREE)).status_code == 403
+    assert client.post(url, sheet(THREE)).status_code == 404
     assert not Signature.objects.exists()
 
 
@@ -269,7 +269,7 @@ def test_another_leader_cannot_answer_for_this_campaign(client, campaign, leader
     client.force_login(UserFactory())
     assert (
         client.post(_url(campaign, f"repeats/{repeat.pk}/"), {"decision": "count"}).status_code
-        == 403
+        == 404
     )
     repeat.refresh_from_db()
     assert repeat.status == "pending"
@@ -430,8 +430,8 @@ def test_the_photo_must_be_an_image_of_at_most_5_mb(client, campaign, leader, up
 def test_a_former_leader_loses_the_sheet_tools(client, campaign):
     old = LeadershipFactory(campaign=campaign, ended_at=timezone.now())
     client.force_login(old.user)
-    assert client.get(_url(campaign, "paper/sheet.pdf")).status_code == 403
-    assert client.get(_url(campaign, "paper/")).status_code == 403
+    assert client.get(_url(campaign, "paper/sheet.pdf")).status_code == 404
+    assert client.get(_url(campaign, "paper/")).status_code == 404
 
 
 def test_the_purge_deletes_the_sheet_photo_with_the_names(client, campaign, leader):

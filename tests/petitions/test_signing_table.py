@@ -81,8 +81,8 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, campaign, leadership):
 def test_another_person_or_staff_is_refused(client, campaign, leadership):
     for user in (UserFactory(), UserFactory(is_staff=True, is_superuser=True)):
         client.force_login(user)
-        assert client.post(_url(campaign, "table/open/")).status_code == 403
-        assert client.get(_url(campaign, "table/")).status_code == 403
+        assert client.post(_url(campaign, "table/open/")).status_code == 404
+        assert client.get(_url(campaign, "table/")).status_code == 404
     assert not SigningTable.objects.exists()
 
 
@@ -91,8 +91,8 @@ def test_the_leader_of_another_campaign_is_refused(client, campaign, table):
         campaign=CampaignFactory(county=CountyFactory(fips="48201", name="Harris County"))
     )
     client.force_login(other.user)
-    assert client.get(_url(campaign, "table/")).status_code == 403
-    assert client.post(_url(campaign, "table/"), entry()).status_code == 403
+    assert client.get(_url(campaign, "table/")).status_code == 404
+    assert client.post(_url(campaign, "table/"), entry()).status_code == 404
     assert not Signature.objects.exists()
 
 
@@ -101,8 +101,8 @@ def test_a_former_leader_is_refused_even_with_a_table_still_open(
 ):
     leadership.ended_at = timezone.now()
     leadership.save()
-    assert client.get(_url(campaign, "table/")).status_code == 403
-    assert client.post(_url(campaign, "table/"), entry()).status_code == 403
+    assert client.get(_url(campaign, "table/")).status_code == 404
+    assert client.post(_url(campaign, "table/"), entry()).status_code == 404
     assert not Signature.objects.exists()
 
 
