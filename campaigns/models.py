@@ -280,6 +280,25 @@ class CampaignQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("county", "agency")
 
+    def _targeting(self, agencies):
+        """Campaigns that target one of `agencies`: a county's own agencies, or its one agency."""
+        return self.filter(
+            models.Exists(
+                agencies.filter(
+                    Q(county_id=models.OuterRef("county_id"), jurisdiction=Jurisdiction.COUNTY)
+                    | Q(pk=models.OuterRef("agency_id"))
+                )
+            )
+        )
+
+    def of_agency_type(self, agency_type: str):
+        """Campaigns against an agency of this type (a sheriff's office, a police department...)."""
+        return self._targeting(Agency.objects.filter(agency_type=agency_type))
+
+    def of_model(self, model: str):
+        """Campaigns against an agreement of this 287(g) model."""
+        return self._targeting(Agency.objects.filter(contracts__model=model))
+
 
 class Campaign(models.Model):
     """The local campaign against one county's contracts (or one county-less agency's)."""

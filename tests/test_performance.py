@@ -33,12 +33,13 @@ QUERY_PINS = {
     "/map/": 1,
     "/record/": 5,
     "/record/tx/": 6,
-    "/campaigns/": 1,
+    "/campaigns/": 2,  # the page of campaigns and the paginator's count (issue 14)
     "/campaigns/tx/galveston-county/": 7,
     "/campaigns/tx/galveston-county/sign/": 5,
     "/campaigns/tx/galveston-county/signed/": 1,
     "/campaigns/tx/galveston-county/count/": 3,
-    "/campaigns/?state=TX": 1,
+    "/campaigns/?state=TX": 2,
+    "/campaigns/?state=TX&type=sheriff&model=jail_enforcement&open=1&page=1": 2,
     # A rendered file's call to action reads the campaign's agreements for its ask (issue 14):
     # one query more than before, whatever the number of agreements; a cached file runs 2.
     "/campaigns/tx/galveston-county/share/1200x630.png": 4,

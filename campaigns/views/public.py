@@ -1,8 +1,10 @@
 """Public pages: home, learn more, county search, the map, campaign pages."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Min, Q
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,7 +15,7 @@ from petitions.record import campaign_counts
 from petitions.views.signing import campaign_page_context
 
 from ..map import render_us_map
-from ..models import Campaign, CampaignStatus, ContractModel, Jurisdiction
+from ..models import AgencyType, Campaign, CampaignStatus, ContractModel
 from ..press import press_targets
 from ..record import home_figures
 from ..search import search_campaigns, search_examples
@@ -59,26 +61,40 @@ def _states() -> list[tuple[str, str]]:
     return sorted(((code, state_name(code)) for code in STATE_NAMES), key=lambda s: fold(s[1]))
 
 
-@public_page(params=("state", "open"))
+CAMPAIGNS_PER_PAGE = 50
+
+
+@public_page(params=("state", "type", "model", "open", "page"))
 def campaign_list(request):
-    state = request.GET.get("state", "").upper()
     campaigns = Campaign.objects.public().for_listing().select_related("tally")
-    if state in STATE_NAMES:
+    filters = {}
+    if (state := request.GET.get("state", "").upper()) in STATE_NAMES:
         campaigns = campaigns.filter(state=state)
-    else:
-        state = ""
+        filters["state"] = state
+    if (agency_type := request.GET.get("type", "")) in AgencyType.values:
+        campaigns = campaigns.of_agency_type(agency_type)
+        filters["type"] = agency_type
+    if (model := request.GET.get("model", "")) in ContractModel.values:
+        campaigns = campaigns.of_model(model)
+        filters["model"] = model
     if request.GET.get("open"):
         campaigns = campaigns.filter(status=CampaignStatus.OPEN)
-    campaigns = campaigns.annotate(
-        first_expiry=Min(
-            "county__agencies__contracts__expires",
-            filter=Q(county__agencies__jurisdiction=Jurisdiction.COUNTY),
-        )
-    )
+        filters["open"] = "1"
+    paginator = Paginator(campaigns.order_by("state", "name", "pk"), CAMPAIGNS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))  # a bad or past-the-end page: first/last
     return render(
         request,
         "campaigns/list.html",
-        {"campaigns": campaigns, "state": state, "states": _states()},
+        {
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            # The links carry the filters as read (never the raw query: the cache keys on these).
+            "query": urlencode(filters),
+            "filters": filters,
+            "states": _states(),
+            "agency_types": AgencyType.choices,
+            "models": ContractModel.choices,
+        },
     )
 
 
