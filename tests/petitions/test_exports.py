@@ -39,7 +39,7 @@ def test_the_csv_service_writes_the_rows_and_one_audit_per_campaign(campaign):
     text = export_signatures_csv(Signature.objects.all(), user=staff)
 
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:3] == ["campaign", "name", "email"]
+    assert rows[0][:3] == ["Campaign", "Name", "Email"]  # readable labels, not field codes
     assert len(rows) == 4
     assert "'=cmd" in {row[1] for row in rows}
     audits = {(a.campaign, a.rows) for a in ExportAudit.objects.filter(user=staff)}
