@@ -25,6 +25,7 @@ from config.mail import render_email, send_or_retry
 from config.outbox import enqueue_with_transaction
 
 from . import tokens
+from .errors import PetitionError
 from .ics import calendar_attachment, event_ics
 from .models import DeliveryEvent, DeliveryEventStatus, Rsvp, RsvpSource, Signature, email_key
 
@@ -54,13 +55,8 @@ _ZONES = {
 STATE_ZONES = {state: zone for zone, states in _ZONES.items() for state in states.split()}
 
 
-class EventError(Exception):
-    message = _("Something went wrong.")
-
-    def __init__(self, message=None):
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
+class EventError(PetitionError):
+    """A refusal about a delivery event (a petitions refusal like the others)."""
 
 
 class EventInPast(EventError):
