@@ -34,13 +34,16 @@ from bench.stack import HOST, ROOT  # noqa: E402
 
 LUA = ROOT / "bench" / "lua"
 RESULTS = ROOT / "bench" / "results"
-DB_NAME = "end287g_bench"
-REDIS_DB = 5
-PORT = 8100
-CLUSTER_PORTS = (8101, 8102)
-NGINX_PORT = 8110
-BARE_PORT = 8103
-STATIC_PORT = 8111
+# Two benches on one machine (engineers iterating side by side) need their own database, Redis
+# database and ports: BENCH_DB, BENCH_REDIS_DB and BENCH_PORT_OFFSET set them.
+DB_NAME = os.environ.get("BENCH_DB", "end287g_bench")
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "5"))
+_OFFSET = int(os.environ.get("BENCH_PORT_OFFSET", "0"))
+PORT = 8100 + _OFFSET
+CLUSTER_PORTS = (8101 + _OFFSET, 8102 + _OFFSET)
+NGINX_PORT = 8110 + _OFFSET
+BARE_PORT = 8103 + _OFFSET
+STATIC_PORT = 8111 + _OFFSET
 CONNECTIONS = 32
 THREADS = 2
 # A fixed CSRF secret (32 letters and digits) sent as both cookie and form field: no secret.
