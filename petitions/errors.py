@@ -56,3 +56,19 @@ class AlreadyChecked(PetitionError):
 
 class ReasonRequired(PetitionError):
     message = _("A reason is required.")
+
+
+class EventError(PetitionError):
+    """A refusal about a delivery event (a petitions refusal like the others)."""
+
+
+class EventInPast(EventError):
+    message = _("Choose a date and time that has not passed yet.")
+
+
+class EventNotOpen(EventError):
+    message = _("This delivery is cancelled or already happened, so it takes no more RSVPs.")
+
+
+class InvitationInvalid(EventError):
+    message = _("This invitation link does not work (anymore).")

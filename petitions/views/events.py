@@ -18,7 +18,8 @@ from campaigns.views.decorators import campaign_at, leader_required
 from config.ratelimit import retry_after
 from config.views import rate_limited
 
-from .. import events
+from .. import event_reads, events
+from ..errors import EventError, InvitationInvalid
 from ..forms_events import DeliveryEventForm, RsvpForm
 
 RSVP_RATE = "10/m"
@@ -32,7 +33,7 @@ def _event_page(campaign):
 @leader_required(staff_too=True)
 def schedule_event(request, campaign, leadership):
     """Schedule the delivery (or change it): invitations go out, RSVPs come back."""
-    zone = events.local_zone(campaign)
+    zone = event_reads.local_zone(campaign)
     event = campaign.delivery_events.scheduled().first()
     initial = DeliveryEventForm.initial_for(event, zone)
     form = DeliveryEventForm(request.POST or None, initial=initial, zone=zone)
@@ -44,7 +45,7 @@ def schedule_event(request, campaign, leadership):
         )
         try:
             events.schedule_delivery(campaign, user=request.user, details=details)
-        except events.EventError as exc:
+        except EventError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(
@@ -58,8 +59,8 @@ def schedule_event(request, campaign, leadership):
         "campaign": campaign,
         "event": event,
         "form": form,
-        "when": events.when_text(event) if event else "",
-        "coming": events.coming(event) if event else [],
+        "when": event_reads.when_text(event) if event else "",
+        "coming": event_reads.coming(event) if event else [],
     }
     return render(
         request, "petitions/events/schedule.html", context, status=400 if form.errors else 200
@@ -80,7 +81,7 @@ def event(request, state, slug):
     """The public page of the delivery: when, where (unless the leader keeps it for RSVPs),
     and a form to say you are coming."""
     campaign = campaign_at(state, slug)
-    event = events.current_event(campaign)
+    event = event_reads.current_event(campaign)
     if event is None:
         raise Http404
     form = RsvpForm(request.POST or None)
@@ -99,7 +100,7 @@ def event(request, state, slug):
                     email=form.cleaned_data["email"],
                     language=get_language() or settings.LANGUAGE_CODE,
                 )
-            except events.EventError as exc:
+            except EventError as exc:
                 form.add_error(None, exc.message)
                 status = 409
             else:
@@ -110,10 +111,10 @@ def event(request, state, slug):
     context = {
         "campaign": campaign,
         "event": event,
-        "open": events.is_open(event),
-        "when": events.when_text(event),
+        "open": event_reads.is_open(event),
+        "when": event_reads.when_text(event),
         "form": form,
-        "count": len(events.coming(event)),
+        "count": len(event_reads.coming(event)),
         "show_address": not event.address_private,
     }
     return render(request, "petitions/events/event.html", context, status=status)
@@ -132,14 +133,14 @@ def event_rsvped(request, state, slug):
 def rsvp_link(request, token):
     """The invitation's personal link: GET shows a button (mail scanners open links), POST RSVPs."""
     try:
-        event, signature = events.invitation_from_link(token)
-    except events.InvitationInvalid:
+        event, signature = event_reads.invitation_from_link(token)
+    except InvitationInvalid:
         return render(request, "petitions/link_invalid.html", {}, status=404)
     problem, done = None, False
     if request.method == "POST":
         try:
             events.rsvp_from_invitation(token)
-        except events.EventError as exc:
+        except EventError as exc:
             problem = exc.message
         else:
             done = True
@@ -147,8 +148,8 @@ def rsvp_link(request, token):
     context = {
         "campaign": event.campaign,
         "event": event,
-        "open": events.is_open(event),
-        "when": events.when_text(event),
+        "open": event_reads.is_open(event),
+        "when": event_reads.when_text(event),
         "first_name": (signature.name.split() or [""])[0],
         "coming": coming,
         "show_address": coming or not event.address_private,
@@ -164,8 +165,8 @@ def rsvp_link(request, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 def rsvp_cancel(request, token):
     try:
-        rsvp = events.rsvp_from_cancel_link(token)
-    except events.InvitationInvalid:
+        rsvp = event_reads.rsvp_from_cancel_link(token)
+    except InvitationInvalid:
         return render(request, "petitions/link_invalid.html", {}, status=404)
     if request.method == "POST":
         rsvp = events.cancel_rsvp(token)

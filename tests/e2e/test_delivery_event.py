@@ -8,7 +8,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from petitions import events
+from petitions import event_reads, events
 from petitions.models import Rsvp
 from tests.factories import LeadershipFactory, SignatureFactory, UserFactory
 
@@ -34,7 +34,9 @@ def _log_in(page, live_server, email):
 
 
 def _day(campaign, days):
-    return (timezone.now() + timedelta(days=days)).astimezone(events.local_zone(campaign)).date()
+    return (
+        (timezone.now() + timedelta(days=days)).astimezone(event_reads.local_zone(campaign)).date()
+    )
 
 
 @pytest.mark.parametrize("viewport", ["phone"])
@@ -103,8 +105,8 @@ def test_the_event_pages_on_a_phone_in_both_languages(journey, live_server, requ
         "schedule": CAMPAIGN + "delivery/event/",
         "event": CAMPAIGN + "event/",
         "coming": CAMPAIGN + "event/coming/",
-        "rsvp": f"/rsvp/{events.invitation_token(event, ana)}/",
-        "rsvp-cancel": f"/rsvp/{events.cancel_token(rsvp)}/cancel/",
+        "rsvp": f"/rsvp/{event_reads.invitation_token(event, ana)}/",
+        "rsvp-cancel": f"/rsvp/{event_reads.cancel_token(rsvp)}/cancel/",
     }
     for language, prefix in (("en", ""), ("es", "/es")):
         for name, path in pages.items():

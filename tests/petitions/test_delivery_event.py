@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from petitions import events
+from petitions import event_reads, events
 from petitions.models import DeliveryEvent, Rsvp
 from tests.factories import SignatureFactory
 
@@ -18,7 +18,7 @@ from .conftest import committed, last_mail_to, post
 
 pytestmark = pytest.mark.django_db
 
-CHICAGO = events.local_zone  # Galveston County, TX: Central time
+CHICAGO = event_reads.local_zone  # Galveston County, TX: Central time
 
 
 def _url(campaign, tail=""):
@@ -27,7 +27,7 @@ def _url(campaign, tail=""):
 
 
 def _in_days(campaign, days, hour=10, minute=30):
-    zone = events.local_zone(campaign)
+    zone = event_reads.local_zone(campaign)
     day = (timezone.now() + timedelta(days=days)).astimezone(zone).date()
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
 
@@ -91,7 +91,7 @@ def test_leader_schedules_and_an_invited_signer_rsvps_from_the_email(client, cam
 
     assert response.status_code == 302
     event = DeliveryEvent.objects.get()
-    assert event.starts_at.astimezone(events.local_zone(campaign)).isoformat()[:16] == (
+    assert event.starts_at.astimezone(event_reads.local_zone(campaign)).isoformat()[:16] == (
         f"{day}T10:30"
     )
     assert [m.to for m in mail.outbox] == [["ana@example.org"]]  # the invitable signer only
@@ -363,7 +363,7 @@ def test_date_and_time_inputs_carry_iso_values_in_spanish(client, campaign, lead
     event = _schedule(campaign, leadership)
     client.force_login(leadership.user)
     html = client.get("/es" + _url(campaign, "delivery/event/")).content.decode()
-    local = event.starts_at.astimezone(events.local_zone(campaign))
+    local = event.starts_at.astimezone(event_reads.local_zone(campaign))
     assert f'type="date" name="date" value="{local.date().isoformat()}"' in html
     assert 'type="time" name="time" value="10:30"' in html
 
