@@ -30,6 +30,7 @@ from .models import (
     AgencyType,
     Campaign,
     CampaignStatus,
+    CoLeadershipEnd,
     Contract,
     ContractList,
     County,
@@ -434,6 +435,11 @@ def _end_leadership(leadership: Leadership, *, reason: str, by=None, now=None) -
     leadership.ended_by = by
     leadership.end_reason = reason
     leadership.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    # The co-leaders were the leader's team: they leave with the term, invitations die with it.
+    leadership.co_leaderships.active().update(
+        ended_at=leadership.ended_at, ended_by=by, end_reason=CoLeadershipEnd.LEAD_ENDED
+    )
+    leadership.co_leader_invitations.pending().update(cancelled_at=leadership.ended_at)
 
 
 def _reopen_if_led(campaign: Campaign) -> None:

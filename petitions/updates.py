@@ -59,7 +59,7 @@ def write_update(campaign: Campaign, *, author, subject: str, body: str) -> Camp
     now = timezone.now()
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        leadership = locked.leaderships.active().filter(user=author).first()
+        leadership = locked.leaderships.of_team(author).first()
         if leadership is None:
             raise UpdateRefused(NOT_THE_LEADER)
         allowed = next_update_allowed(locked, now=now)
