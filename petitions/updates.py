@@ -78,7 +78,8 @@ def write_update(campaign: Campaign, *, author, subject: str, body: str) -> Camp
                 )
         except IntegrityError as exc:
             raise UpdateRefused(ONE_AT_A_TIME) from exc
-        if _trusted(leadership, locked):
+        # Trust is the trained lead leader's own: a co-leader's update always waits for staff.
+        if leadership.user_id == author.pk and _trusted(leadership, locked):
             _start_sending(update, by=None, now=now)
     return update
 

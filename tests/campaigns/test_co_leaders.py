@@ -385,3 +385,39 @@ def test_the_service_refuses_an_invitation_from_a_co_leader(client, lead, mailou
 
     with pytest.raises(coleaders.NotTheLeader):
         coleaders.invite_co_leader(lead.campaign, by=ana, email="eve@example.org", language="en")
+
+
+def test_a_co_leaders_update_waits_for_staff_even_when_the_leader_is_trusted(
+    client, lead, mailoutbox, settings
+):
+    from petitions.models import Delivery
+    from petitions.updates import write_update
+
+    settings.UPDATES_TRUSTED_LEADERS_SKIP_APPROVAL = True
+    lead.training_completed_at = timezone.now()
+    lead.save()
+    Delivery.objects.create(
+        campaign=lead.campaign, delivered_on=timezone.localdate(), received_by="Desk"
+    )
+    ana = _co_leader(client, lead, mailoutbox)
+
+    update = write_update(lead.campaign, author=ana, subject="Hello", body="We delivered!")
+
+    assert update.status == "pending"
+
+
+def test_a_co_leaders_proposed_contact_names_them(client, lead, mailoutbox):
+    from campaigns.models import TargetContactProposal
+
+    ana = _co_leader(client, lead, mailoutbox)
+    target = lead.campaign.targets.first()
+    client.force_login(ana)
+
+    client.post(
+        reverse(
+            "campaigns:propose_contact", kwargs={**lead.campaign.url_kwargs, "target_id": target.pk}
+        ),
+        {"phone": "409-555-0100", "note": "county website"},
+    )
+
+    assert TargetContactProposal.objects.get().proposed_by == ana
