@@ -1,6 +1,6 @@
 """Co-leaders: the leader invites up to two people by email to share the campaign office.
 
-Only the lead leader invites, removes and (from services) steps down or hands the campaign on; a
+Only the lead leader invites, removes, hands the campaign on to a co-leader or steps down; a
 co-leader uses the dashboard and the tools through the one leader check (Leadership.objects.of_team)
 and may step down. Each write locks the campaign row, as every change of leader does, so two
 invitations sent at once cannot both take the last seat; the database's seat constraint is the
@@ -23,9 +23,16 @@ from .models import (
     CoLeadership,
     CoLeadershipEnd,
     Leadership,
+    LeadershipEnd,
 )
-from .services import LeaderChangeRefused, NotTheLeader
-from .tasks import send_co_leader_invitation
+from .services import (
+    CampaignTaken,
+    LeaderChangeRefused,
+    NotTheLeader,
+    check_leader_limit,
+    end_leadership,
+)
+from .tasks import notify_staff_of_claim, send_co_leader_invitation
 
 INVITATION_DAYS = 7
 
@@ -210,6 +217,46 @@ def step_down_as_co_leader(campaign: Campaign, user) -> CoLeadership:
             raise NotTheLeader(_("You are not a co-leader of this campaign."))
         _end(co_leadership, reason=CoLeadershipEnd.STEPPED_DOWN, by=user)
     return co_leadership
+
+
+def hand_over(campaign: Campaign, *, by, co_leadership_id: int) -> Leadership:
+    """The lead leader hands the campaign to one of their co-leaders, who becomes the leader.
+
+    The campaign stays led: the old term ends as handed over, a new one starts for the co-leader
+    (with its own training clock, and the limit on campaigns one person may lead); any other
+    co-leader keeps their seat on the new term. Staff are told, as for a claim.
+    """
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            leadership = _lock_lead_term(campaign, by)
+            chosen = leadership.co_leaderships.active().filter(pk=co_leadership_id).first()
+            if chosen is None:
+                raise NotTheLeader(_("This person is not a co-leader of this campaign."))
+            check_leader_limit(chosen.user)
+            staying = list(leadership.co_leaderships.active().exclude(pk=chosen.pk))
+            _end(chosen, reason=CoLeadershipEnd.BECAME_LEADER, by=by, now=now)
+            end_leadership(leadership, reason=LeadershipEnd.HANDED_OVER, by=by, now=now)
+            new_term = Leadership.objects.create(
+                campaign=leadership.campaign,
+                user=chosen.user,
+                public_name=chosen.public_name,
+                claimed_at=now,
+                shared_at=leadership.shared_at,
+                delivery_planned_on=leadership.delivery_planned_on,
+            )
+            for seat, co_leadership in enumerate(staying, start=1):
+                CoLeadership.objects.create(
+                    leadership=new_term,
+                    user=co_leadership.user,
+                    public_name=co_leadership.public_name,
+                    seat=seat,
+                    started_at=co_leadership.started_at,
+                )
+            enqueue_with_transaction(notify_staff_of_claim, leadership_id=new_term.pk)
+    except IntegrityError as exc:
+        raise CampaignTaken from exc
+    return new_term
 
 
 def co_leadership_of(campaign: Campaign, user) -> CoLeadership | None:

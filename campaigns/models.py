@@ -463,6 +463,7 @@ class LeadershipEnd(models.TextChoices):
     REASSIGNED = "reassigned", _("Reassigned by staff")
     TRAINING_EXPIRED = "training_expired", _("Training not finished in time")
     MERGED = "merged", _("Campaign merged")
+    HANDED_OVER = "handed_over", _("Handed over to a co-leader")
 
 
 class LeadershipQuerySet(models.QuerySet):
@@ -554,6 +555,7 @@ class CoLeadershipEnd(models.TextChoices):
     STEPPED_DOWN = "stepped_down", _("Stepped down")
     REMOVED = "removed", _("Removed by the leader")
     LEAD_ENDED = "lead_ended", _("The leader's term ended")
+    BECAME_LEADER = "became_leader", _("Became the leader")
 
 
 class CoLeadershipQuerySet(models.QuerySet):

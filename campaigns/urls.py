@@ -38,6 +38,11 @@ urlpatterns = [
         name="remove_co_leader",
     ),
     path(
+        "campaigns/<str:state>/<slug:slug>/team/<int:co_leadership_id>/hand-over/",
+        team.hand_over,
+        name="hand_over",
+    ),
+    path(
         "campaigns/<str:state>/<slug:slug>/team/step-down/",
         team.step_down,
         name="co_leader_step_down",

@@ -1,5 +1,5 @@
-"""The leader's team: inviting co-leaders, the invitation link, removing one, a co-leader stepping
-down. Inviting and removing are the lead leader's alone; the invitation page answers the same to
+"""The leader's team: inviting co-leaders, the invitation link, removing one, handing the campaign
+to one, a co-leader stepping down. Inviting, removing and handing over are the lead leader's alone; the invitation page answers the same to
 everyone the invitation is not for."""
 
 from django.contrib import messages
@@ -72,6 +72,31 @@ def remove(request, campaign, leadership, co_leadership_id):
             % {"name": removed.public_name},
         )
     return _dashboard(campaign)
+
+
+@leader_required(lead_only=True)
+def hand_over(request, campaign, leadership, co_leadership_id):
+    """The lead leader makes a co-leader the leader (asked once more, then done)."""
+    co_leadership = leadership.co_leaderships.active().filter(pk=co_leadership_id).first()
+    if co_leadership is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            coleaders.hand_over(campaign, by=request.user, co_leadership_id=co_leadership.pk)
+        except LeaderChangeRefused as exc:
+            messages.error(request, exc.message)
+            return _dashboard(campaign)
+        messages.success(
+            request,
+            _("%(name)s now leads the campaign. Thank you for your work.")
+            % {"name": co_leadership.public_name},
+        )
+        return redirect("campaigns:my_campaigns")
+    return render(
+        request,
+        "campaigns/leader/hand_over.html",
+        {"campaign": campaign, "co_leadership": co_leadership},
+    )
 
 
 @leader_required()

@@ -421,3 +421,42 @@ def test_a_co_leaders_proposed_contact_names_them(client, lead, mailoutbox):
     )
 
     assert TargetContactProposal.objects.get().proposed_by == ana
+
+
+# Handing over: the lead's alone.
+
+
+def test_the_leader_hands_the_campaign_to_a_co_leader_and_the_other_stays(client, lead, mailoutbox):
+    from campaigns.models import LeadershipEnd
+
+    ana = _co_leader(client, lead, mailoutbox, "ana@example.org", "Ana")
+    ben = _co_leader(client, lead, mailoutbox, "ben@example.org", "Ben")
+    client.force_login(lead.user)
+
+    client.post(_url(lead.campaign, "hand_over", co_leadership_id=ana.co_leaderships.get().pk))
+
+    lead.refresh_from_db()
+    assert lead.end_reason == LeadershipEnd.HANDED_OVER
+    new_term = lead.campaign.leaderships.active().get()
+    assert (new_term.user, new_term.public_name) == (ana, "Ana")
+    lead.campaign.refresh_from_db()
+    assert lead.campaign.status == "led"
+    assert list(new_term.co_leaderships.active().values_list("user", flat=True)) == [ben.pk]
+    assert client.get(_url(lead.campaign, "dashboard")).status_code == 404  # Rosa is out
+    client.force_login(ben)
+    assert client.get(_url(lead.campaign, "dashboard")).status_code == 200
+    client.force_login(ana)
+    body = client.get(_url(lead.campaign, "dashboard")).content.decode()
+    assert "Send the invitation" in body  # Ana leads now: one seat free
+
+
+def test_a_co_leader_cannot_hand_the_campaign_to_themselves(client, lead, mailoutbox):
+    ana = _co_leader(client, lead, mailoutbox)
+    client.force_login(ana)
+
+    response = client.post(
+        _url(lead.campaign, "hand_over", co_leadership_id=ana.co_leaderships.get().pk)
+    )
+
+    assert response.status_code == 404
+    assert lead.campaign.leaderships.active().get() == lead
