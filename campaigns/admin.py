@@ -8,6 +8,8 @@ from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields as ie_fields
@@ -29,6 +31,8 @@ from .models import (
     HEAD_ROLES,
     Agency,
     Campaign,
+    CoLeaderInvitation,
+    CoLeadership,
     Contract,
     County,
     Leadership,
@@ -117,7 +121,14 @@ class CampaignAdmin(admin.ModelAdmin):
     list_select_related = ["merged_into"]
     raw_id_fields = ["county", "agency"]
     # States move only through the services (claim, release, outcome, merge, retire).
-    readonly_fields = ["status", "outcome_date", "outcome_note", "merged_into", "created_at"]
+    readonly_fields = [
+        "status",
+        "outcome_date",
+        "outcome_note",
+        "merged_into",
+        "created_at",
+        "co_leaders",
+    ]
     fields = [
         "name",
         "state",
@@ -132,6 +143,7 @@ class CampaignAdmin(admin.ModelAdmin):
         "paper_counts",
         "rate_limit_boost",
         "created_at",
+        "co_leaders",
     ]
     inlines = [TargetInline, LeadershipInline]
     actions = ["release_leaders", "retire_campaigns", "reassign_leader", "record_outcome", "merge"]
@@ -161,6 +173,21 @@ class CampaignAdmin(admin.ModelAdmin):
     def leader(self, obj):
         active = [lead for lead in obj.leaderships.all() if lead.ended_at is None]
         return active[0].public_name if active else "—"
+
+    @admin.display(description=gettext_lazy("co-leaders"))
+    def co_leaders(self, obj):
+        """The current leader's co-leaders and waiting invitations (staff see the addresses)."""
+        if not obj.pk:
+            return "—"
+        active = CoLeadership.objects.active().filter(
+            leadership__campaign=obj, leadership__ended_at__isnull=True
+        )
+        pending = CoLeaderInvitation.objects.pending().filter(
+            leadership__campaign=obj, leadership__ended_at__isnull=True
+        )
+        lines = [f"{c.public_name} <{c.user.email}>" for c in active.select_related("user")]
+        lines += [_("%(email)s (invited)") % {"email": i.email} for i in pending]
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) or "—"
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -365,6 +392,70 @@ class LeadershipAdmin(admin.ModelAdmin):
     search_fields = ["public_name", "user__email", "campaign__name"]
     list_select_related = ["campaign", "user", "ended_by", "assigned_by"]
     date_hierarchy = "claimed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CoLeadership)
+class CoLeadershipAdmin(admin.ModelAdmin):
+    """Who helps lead which campaign, and since when: a record, changed only by the leader's team
+    page (or ended with the leader's term)."""
+
+    list_display = [
+        "public_name",
+        "user",
+        "campaign",
+        "seat",
+        "started_at",
+        "ended_at",
+        "end_reason",
+        "ended_by",
+    ]
+    list_filter = ["end_reason", ("ended_at", admin.EmptyFieldListFilter)]
+    search_fields = ["public_name", "user__email", "leadership__campaign__name"]
+    list_select_related = ["leadership__campaign", "user", "ended_by"]
+
+    @admin.display(description=gettext_lazy("campaign"))
+    def campaign(self, obj):
+        return obj.leadership.campaign
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CoLeaderInvitation)
+class CoLeaderInvitationAdmin(admin.ModelAdmin):
+    """The leaders' invitations: to whom, in which language, and what became of them."""
+
+    list_display = [
+        "email",
+        "campaign",
+        "language",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "cancelled_at",
+    ]
+    search_fields = ["email", "leadership__campaign__name"]
+    list_select_related = ["leadership__campaign"]
+    exclude = ["uid"]
+
+    @admin.display(description=gettext_lazy("campaign"))
+    def campaign(self, obj):
+        return obj.leadership.campaign
 
     def has_add_permission(self, request):
         return False

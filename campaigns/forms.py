@@ -2,6 +2,7 @@
 
 from crispy_forms.layout import Fieldset
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
@@ -183,3 +184,22 @@ class TargetContactForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = fields_helper()
+
+
+class CoLeaderInviteForm(forms.Form):
+    """The leader invites a co-leader: their email address and the language to write to them in."""
+
+    email = forms.EmailField(
+        label=_("Their email address"),
+        help_text=_("They accept by logging in or signing up with this same address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "class": "form-control"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Write the invitation in"),
+        choices=settings.LANGUAGES,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_helper("email", "language")

@@ -1,8 +1,10 @@
 """Counties, agencies, their 287(g) contracts, and the county campaigns with their leaders."""
 
+import uuid
 from datetime import date
 
 from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -461,11 +463,22 @@ class LeadershipEnd(models.TextChoices):
     REASSIGNED = "reassigned", _("Reassigned by staff")
     TRAINING_EXPIRED = "training_expired", _("Training not finished in time")
     MERGED = "merged", _("Campaign merged")
+    HANDED_OVER = "handed_over", _("Handed over to a co-leader")
 
 
 class LeadershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(ended_at__isnull=True)
+
+    def of_team(self, user):
+        """The active lead terms `user` shares: their own, or one they co-lead (the one leader
+        check: the dashboard, the tools, and the services behind them all ask this)."""
+        if not getattr(user, "pk", None):
+            return self.none()
+        co_leads = CoLeadership.objects.active().filter(
+            leadership=models.OuterRef("pk"), user_id=user.pk
+        )
+        return self.active().filter(Q(user_id=user.pk) | models.Exists(co_leads))
 
 
 class Leadership(models.Model):
@@ -536,6 +549,167 @@ class Leadership(models.Model):
         if self.reminded_at:
             deadline = max(deadline, self.reminded_at + settings.CLAIM_TRAINING_DEADLINE / 2)
         return deadline
+
+
+class CoLeadershipEnd(models.TextChoices):
+    STEPPED_DOWN = "stepped_down", _("Stepped down")
+    REMOVED = "removed", _("Removed by the leader")
+    LEAD_ENDED = "lead_ended", _("The leader's term ended")
+    BECAME_LEADER = "became_leader", _("Became the leader")
+
+
+class CoLeadershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_at__isnull=True)
+
+
+# A lead term has at most this many co-leaders at once: seats 1 and 2, held by the database.
+CO_LEADER_SEATS = 2
+
+
+class CoLeadership(models.Model):
+    """A person the leader invited to share the campaign office, for the leader's term.
+
+    It hangs on the lead's term (a Leadership row): when that term ends, so does this. Rows are
+    never deleted: with the invitations they are the record of who helped lead, and when.
+    """
+
+    leadership = models.ForeignKey(
+        Leadership,
+        on_delete=models.CASCADE,
+        related_name="co_leaderships",
+        verbose_name=_("leader's term"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="co_leaderships",
+        verbose_name=_("user"),
+    )
+    public_name = models.CharField(_("public name"), max_length=60)
+    # Which of the term's seats it holds: the database refuses a third active co-leader.
+    seat = models.PositiveSmallIntegerField(_("seat"))
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+    end_reason = models.CharField(
+        _("why it ended"), max_length=20, choices=CoLeadershipEnd.choices, blank=True
+    )
+
+    objects = CoLeadershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("co-leader")
+        verbose_name_plural = _("co-leaders")
+        ordering = ["seat", "started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seat__gte=1, seat__lte=CO_LEADER_SEATS), name="co_leader_seat_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["leadership", "seat"],
+                condition=Q(ended_at__isnull=True),
+                name="co_leader_one_per_seat",
+            ),
+            models.UniqueConstraint(
+                fields=["leadership", "user"],
+                condition=Q(ended_at__isnull=True),
+                name="co_leader_once_per_term",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_reason__in=["", *CoLeadershipEnd.values]),
+                name="co_leader_end_reason_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.public_name} – {self.leadership.campaign}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+CO_LEADER_INVITATION_SALT = "campaigns.co_leader_invitation"
+
+
+class CoLeaderInvitationQuerySet(models.QuerySet):
+    def pending(self, *, now=None):
+        """Not used, not cancelled, not expired."""
+        return self.filter(
+            accepted_at__isnull=True,
+            cancelled_at__isnull=True,
+            expires_at__gt=now or timezone.now(),
+        )
+
+    def by_token(self, token: str):
+        """The invitation a link names (in whatever state), or None for a forged or mangled link."""
+        try:
+            uid = uuid.UUID(hex=signing.Signer(salt=CO_LEADER_INVITATION_SALT).unsign(token))
+        except (signing.BadSignature, ValueError):
+            return None
+        return self.filter(uid=uid).first()
+
+
+class CoLeaderInvitation(models.Model):
+    """The leader's invitation to one email address: a link that works once, for that address,
+    until it expires."""
+
+    leadership = models.ForeignKey(
+        Leadership,
+        on_delete=models.CASCADE,
+        related_name="co_leader_invitations",
+        verbose_name=_("leader's term"),
+    )
+    email = models.EmailField(_("invited address"))
+    language = models.CharField(
+        _("language of the invitation"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    # The link carries this uid signed with the site's secret (campaigns.coleaders.invitation_token):
+    # the database alone opens nothing, and the task that emails it needs only the row's id.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(_("invited"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    co_leadership = models.OneToOneField(
+        CoLeadership,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitation",
+        verbose_name=_("co-leader"),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    objects = CoLeaderInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("co-leader invitation")
+        verbose_name_plural = _("co-leader invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            # Used once: an accepted invitation names the co-leader it made, and nothing else.
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True, co_leadership__isnull=True)
+                | Q(accepted_at__isnull=False, co_leadership__isnull=False),
+                name="co_leader_invitation_accepted_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} – {self.leadership.campaign}"
+
+    @property
+    def token(self) -> str:
+        """What the emailed link carries: the uid signed with the site's secret."""
+        return signing.Signer(salt=CO_LEADER_INVITATION_SALT).sign(self.uid.hex)
 
 
 class TrainingStep(models.Model):

@@ -139,7 +139,7 @@ def press_totals(campaign: Campaign) -> dict[str, int]:
 
 
 def propose_target_contact(
-    leadership: Leadership, *, target: Target, note: str = "", **details
+    leadership: Leadership, *, target: Target, note: str = "", by=None, **details
 ) -> TargetContactProposal:
     """A leader proposes a target's public contact details; nothing shows until staff approve."""
     if target.campaign_id != leadership.campaign_id:
@@ -149,7 +149,7 @@ def propose_target_contact(
     if not any(values.values()):
         raise NothingProposed
     return TargetContactProposal.objects.create(
-        target=target, proposed_by=leadership.user, note=note, **values
+        target=target, proposed_by=by or leadership.user, note=note, **values
     )
 
 

@@ -30,6 +30,7 @@ from .models import (
     AgencyType,
     Campaign,
     CampaignStatus,
+    CoLeadershipEnd,
     Contract,
     ContractList,
     County,
@@ -419,7 +420,8 @@ def set_up_campaign(campaign: Campaign) -> list[Target]:
 # who made the change.
 
 
-def _check_leader_limit(user) -> None:
+def check_leader_limit(user) -> None:
+    """LeaderLimitReached when `user` already leads as many campaigns as they may."""
     # Locking the person serializes their own simultaneous claims on different counties.
     locked = get_user_model().objects.select_for_update().get(pk=user.pk)
     leading = Leadership.objects.active().filter(
@@ -429,11 +431,17 @@ def _check_leader_limit(user) -> None:
         raise LeaderLimitReached
 
 
-def _end_leadership(leadership: Leadership, *, reason: str, by=None, now=None) -> None:
+def end_leadership(leadership: Leadership, *, reason: str, by=None, now=None) -> None:
+    """End a lead term (the caller holds the campaign's lock), and its co-leaders with it."""
     leadership.ended_at = now or timezone.now()
     leadership.ended_by = by
     leadership.end_reason = reason
     leadership.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    # The co-leaders were the leader's team: they leave with the term, invitations die with it.
+    leadership.co_leaderships.active().update(
+        ended_at=leadership.ended_at, ended_by=by, end_reason=CoLeadershipEnd.LEAD_ENDED
+    )
+    leadership.co_leader_invitations.pending().update(cancelled_at=leadership.ended_at)
 
 
 def _reopen_if_led(campaign: Campaign) -> None:
@@ -466,7 +474,7 @@ def claim_campaign(
             refusal = claim_refusal(locked)
             if refusal is not None:
                 raise refusal
-            _check_leader_limit(user)
+            check_leader_limit(user)
             leadership = Leadership.objects.create(
                 campaign=locked,
                 user=user,
@@ -493,7 +501,7 @@ def step_down(user, campaign: Campaign) -> Leadership:
     leadership = locked.leaderships.active().filter(user=user).first()
     if leadership is None:
         raise NotTheLeader
-    _end_leadership(leadership, reason=LeadershipEnd.STEPPED_DOWN, by=user)
+    end_leadership(leadership, reason=LeadershipEnd.STEPPED_DOWN, by=user)
     _reopen_if_led(locked)
     campaign.status = locked.status
     return leadership
@@ -512,7 +520,7 @@ def release_leader(campaign: Campaign, *, by, leader=None) -> Leadership:
         raise NotTheLeader(_("This campaign has no leader to release."))
     if leader is not None and leadership.user_id != leader.pk:
         raise NotTheLeader
-    _end_leadership(leadership, reason=LeadershipEnd.RELEASED, by=by)
+    end_leadership(leadership, reason=LeadershipEnd.RELEASED, by=by)
     _reopen_if_led(locked)
     campaign.status = locked.status
     return leadership
@@ -529,8 +537,8 @@ def reassign_leader(campaign: Campaign, *, to_user, public_name: str, by) -> Lea
             if current is not None and current.user_id == to_user.pk:
                 raise LeaderChangeRefused(_("This person already leads this campaign."))
             if current is not None:
-                _end_leadership(current, reason=LeadershipEnd.REASSIGNED, by=by)
-            _check_leader_limit(to_user)
+                end_leadership(current, reason=LeadershipEnd.REASSIGNED, by=by)
+            check_leader_limit(to_user)
             leadership = Leadership.objects.create(
                 campaign=locked, user=to_user, public_name=public_name.strip(), assigned_by=by
             )
@@ -609,7 +617,7 @@ def reopen_stale_claims(*, now: datetime | None = None, dry_run: bool = False) -
             leadership = expired.filter(pk=leadership_id).first()
             if leadership is None:
                 continue
-            _end_leadership(leadership, reason=LeadershipEnd.TRAINING_EXPIRED, now=now)
+            end_leadership(leadership, reason=LeadershipEnd.TRAINING_EXPIRED, now=now)
             _reopen_if_led(campaign)
             enqueue_with_transaction(notify_leader_of_reopening, leadership_id=leadership_id)
         report.reopened.append(leadership_id)
@@ -671,7 +679,7 @@ def mark_delivered(campaign: Campaign) -> bool:
 def _release_active_leader(locked: Campaign, *, by) -> None:
     leadership = locked.leaderships.active().first()
     if leadership is not None:
-        _end_leadership(leadership, reason=LeadershipEnd.RELEASED, by=by)
+        end_leadership(leadership, reason=LeadershipEnd.RELEASED, by=by)
 
 
 @transaction.atomic
@@ -711,7 +719,7 @@ def merge_campaigns(campaign: Campaign, *, into: Campaign, by) -> Campaign:
         raise CampaignChangeRefused(_("This campaign is already merged."))
     leadership = source.leaderships.active().first()
     if leadership is not None:
-        _end_leadership(leadership, reason=LeadershipEnd.MERGED, by=by)
+        end_leadership(leadership, reason=LeadershipEnd.MERGED, by=by)
     source.merged_into = target
     source.status = CampaignStatus.CLOSED
     # The purge of signers' details counts from this date: a merged campaign is closed today.

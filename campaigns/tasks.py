@@ -8,7 +8,7 @@ from django.utils import translation
 
 from config.mail import render_email, send_or_retry
 
-from .models import Leadership
+from .models import CoLeaderInvitation, Leadership
 
 
 def _send(template: str, leadership: Leadership, to: list[str], task_obj, attempt: int, **extra):
@@ -75,4 +75,38 @@ def notify_leader_of_reopening(leadership_id: int, attempt: int = 1) -> None:
         [leadership.user.email],
         notify_leader_of_reopening,
         attempt,
+    )
+
+
+@task
+def send_co_leader_invitation(invitation_id: int, attempt: int = 1) -> None:
+    """The invitation to co-lead, in the language the leader chose, with its one-time link."""
+    invitation = (
+        CoLeaderInvitation.objects.pending()
+        .select_related("leadership__campaign", "leadership__user")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:  # cancelled or expired before the worker got to it
+        return
+    leadership = invitation.leadership
+    with translation.override(invitation.language):
+        accept_url = settings.SITE_URL + reverse(
+            "campaigns:accept_co_lead", kwargs={"token": invitation.token}
+        )
+    subject, body = render_email(
+        "campaigns/leader/email/co_leader_invitation",
+        invitation.language,
+        {
+            "leadership": leadership,
+            "campaign": leadership.campaign,
+            "invitation": invitation,
+            "accept_url": accept_url,
+        },
+    )
+    send_or_retry(
+        EmailMessage(subject, body, to=[invitation.email]),
+        send_co_leader_invitation,
+        attempt,
+        invitation_id=invitation_id,
     )

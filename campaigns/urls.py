@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import leader, press, public, record
+from .views import leader, press, public, record, team
 
 app_name = "campaigns"
 
@@ -25,6 +25,29 @@ urlpatterns = [
         leader.plan_delivery,
         name="plan_delivery",
     ),
+    # Co-leaders: the lead leader's invitations, the emailed link, leaving.
+    path("campaigns/<str:state>/<slug:slug>/team/invite/", team.invite, name="invite_co_leader"),
+    path(
+        "campaigns/<str:state>/<slug:slug>/team/invitations/<int:invitation_id>/cancel/",
+        team.cancel_invitation,
+        name="cancel_co_leader_invitation",
+    ),
+    path(
+        "campaigns/<str:state>/<slug:slug>/team/<int:co_leadership_id>/remove/",
+        team.remove,
+        name="remove_co_leader",
+    ),
+    path(
+        "campaigns/<str:state>/<slug:slug>/team/<int:co_leadership_id>/hand-over/",
+        team.hand_over,
+        name="hand_over",
+    ),
+    path(
+        "campaigns/<str:state>/<slug:slug>/team/step-down/",
+        team.step_down,
+        name="co_leader_step_down",
+    ),
+    path("co-lead/<str:token>/", team.accept, name="accept_co_lead"),
     path("campaigns/<str:state>/<slug:slug>/training/", leader.training, name="training"),
     path(
         "campaigns/<str:state>/<slug:slug>/training/<slug:step_slug>/",

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from campaigns.models import Campaign
 from config.outbox import enqueue_with_transaction
 
-from . import monitoring, tasks, updates
+from . import events, monitoring, tasks, updates
 from .errors import MatchesChanged
 from .exports import export_signatures_csv
 from .forms import InvalidationForm, ReasonForm
@@ -29,6 +29,7 @@ from .models import (
     CampaignTally,
     CampaignUpdate,
     Delivery,
+    DeliveryEvent,
     ExportAudit,
     Invalidation,
     MilestoneNotice,
@@ -36,6 +37,7 @@ from .models import (
     PetitionTemplate,
     PetitionText,
     PetitionTextStatus,
+    Rsvp,
     Signature,
     SigningTable,
     SiteSettings,
@@ -596,6 +598,74 @@ class CampaignUpdateAdmin(admin.ModelAdmin):
     def stop(self, request, queryset):
         done = sum(updates.stop_update(u.pk, by=request.user) for u in queryset)
         self.message_user(request, _("%(count)s updates stopped.") % {"count": done})
+
+
+class RsvpInline(admin.TabularInline):
+    """Who is coming: staff see the addresses (to reach them if the delivery changes), leaders
+    never do, and nothing here exports them."""
+
+    model = Rsvp
+    extra = 0
+    can_delete = False
+    fields = ["first_name", "email", "language", "source", "created_at", "cancelled_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeliveryEvent)
+class DeliveryEventAdmin(ReadOnlyAdmin):
+    """Every delivery leaders put on the calendar, with its RSVPs; staff may cancel one (everyone
+    coming is told, as when the leader cancels)."""
+
+    list_display = ["campaign", "starts_at", "status", "address_private", "coming", "created_by"]
+    list_filter = ["status", "address_private"]
+    search_fields = ["campaign__name", "meeting_point"]
+    list_select_related = ["campaign", "created_by"]
+    date_hierarchy = "starts_at"
+    inlines = [RsvpInline]
+    actions = ["cancel"]
+
+    def get_queryset(self, request):
+        active = Count("rsvps", filter=Q(rsvps__cancelled_at__isnull=True))
+        return super().get_queryset(request).annotate(coming_count=active)
+
+    @admin.display(description=gettext_lazy("coming"), ordering="coming_count")
+    def coming(self, obj):
+        return obj.coming_count
+
+    @admin.action(
+        description=gettext_lazy("Cancel the selected deliveries and tell everyone coming")
+    )
+    def cancel(self, request, queryset):
+        done = sum(
+            events.cancel_delivery(event.campaign, user=request.user) is not None
+            for event in queryset.scheduled().select_related("campaign")
+        )
+        self.message_user(request, _("%(count)s deliveries cancelled.") % {"count": done})
+
+
+@admin.register(Rsvp)
+class RsvpAdmin(ReadOnlyAdmin):
+    """RSVPs across campaigns, searchable by address (a person asking to be forgotten)."""
+
+    list_display = [
+        "first_name",
+        "email",
+        "event",
+        "language",
+        "source",
+        "created_at",
+        "cancelled_at",
+    ]
+    list_filter = ["source", ("cancelled_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "first_name", "event__campaign__name"]
+    list_select_related = ["event__campaign"]
+    exclude = ["email_key", "uid"]
 
 
 def signing_monitor(request):

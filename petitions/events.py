@@ -48,7 +48,7 @@ def _locked_campaign(campaign: Campaign) -> Campaign:
 
 def _note_plan(campaign: Campaign, user, on) -> None:
     # The dashboard's "Plan the delivery" step is the date of the event on the calendar.
-    leadership = campaign.leaderships.active().filter(user=user).first()
+    leadership = campaign.leaderships.of_team(user).first()
     if leadership is not None:
         plan_delivery(leadership, on=on)
 

@@ -55,7 +55,7 @@ def _lock_campaign_for(campaign: Campaign, user) -> Campaign:
     signatures (their foreign key takes FOR KEY SHARE) are not blocked by it.
     """
     campaign = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
-    if user is None or not campaign.leaderships.active().filter(user=user).exists():
+    if user is None or not campaign.leaderships.of_team(user).exists():
         raise NotTheLeader
     return campaign
 

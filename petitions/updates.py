@@ -59,7 +59,7 @@ def write_update(campaign: Campaign, *, author, subject: str, body: str) -> Camp
     now = timezone.now()
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        leadership = locked.leaderships.active().filter(user=author).first()
+        leadership = locked.leaderships.of_team(author).first()
         if leadership is None:
             raise UpdateRefused(NOT_THE_LEADER)
         allowed = next_update_allowed(locked, now=now)
@@ -78,7 +78,8 @@ def write_update(campaign: Campaign, *, author, subject: str, body: str) -> Camp
                 )
         except IntegrityError as exc:
             raise UpdateRefused(ONE_AT_A_TIME) from exc
-        if _trusted(leadership, locked):
+        # Trust is the trained lead leader's own: a co-leader's update always waits for staff.
+        if leadership.user_id == author.pk and _trusted(leadership, locked):
             _start_sending(update, by=None, now=now)
     return update
 

@@ -1,5 +1,5 @@
-"""The one check for pages private to a campaign's leader (the campaign office, in-person signing,
-the delivery kit): one answer everywhere."""
+"""The one check for pages private to a campaign's leader and co-leaders (the campaign office,
+in-person signing, the delivery kit): one answer everywhere."""
 
 from functools import wraps
 
@@ -20,19 +20,23 @@ def campaign_at(state: str, slug: str) -> Campaign:
     )
 
 
-def leader_required(*, staff_too: bool = False):
-    """Only the campaign's active leader (and staff, with `staff_too`) get in.
+def leader_required(*, staff_too: bool = False, lead_only: bool = False):
+    """Only the campaign's active leader and their co-leaders (and staff, with `staff_too`) get in;
+    with `lead_only`, the lead leader alone (inviting, removing co-leaders, stepping down).
 
     Anyone else gets a 404, as if the page did not exist: no hint of who leads. An anonymous
     visitor is sent to log in; the page is never stored by a cache. The view is called with
-    (request, campaign, leadership, ...); leadership is None for staff who do not lead it.
+    (request, campaign, leadership, ...): leadership is the lead's active term, which a co-leader
+    shares, or None for staff who do not lead it. A removed co-leader's next page is a 404.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, state, slug, *args, **kwargs):
             campaign = campaign_at(state, slug)
-            leadership = campaign.leaderships.active().filter(user=request.user).first()
+            terms = campaign.leaderships.active()
+            terms = terms.filter(user=request.user) if lead_only else terms.of_team(request.user)
+            leadership = terms.first()
             if leadership is None and not (staff_too and acts_as_staff(request.user)):
                 raise Http404
             return view(request, campaign, leadership, *args, **kwargs)

@@ -30,8 +30,8 @@ from petitions.reads import signatures_by_channel, signed_through_a_link
 from petitions.texts import current_petition, propose_petition_text, text_goes_live_at_once
 from petitions.views.in_person import in_person_context
 
-from .. import places, services
-from ..forms import CommitmentForm, DeliveryPlanForm, PetitionTextForm
+from .. import coleaders, places, services
+from ..forms import CoLeaderInviteForm, CommitmentForm, DeliveryPlanForm, PetitionTextForm
 from ..models import Campaign, TrainingCompletion, TrainingStep
 from ..progress import checklist, next_milestone
 from ..tools import SHARE_SIZES, flyer_key, flyer_pdf, share_image, share_image_key, toolkit
@@ -188,16 +188,19 @@ def dashboard(request, campaign, leadership):
             else None
         ),
     }
-    context.update(in_person_context(campaign, leadership))
+    if leadership is not None:
+        is_lead = leadership.user_id == request.user.pk
+        context.update(coleaders.team(leadership), is_lead=is_lead)
+        if is_lead:
+            context["invite_form"] = CoLeaderInviteForm(initial={"language": site_language()})
+    context.update(in_person_context(campaign, request.user if leadership else None))
     context.update(press_dashboard_context(campaign))
     context.update(progress_at_a_glance(campaign))
     return render(request, "campaigns/leader/dashboard.html", context)
 
 
-@leader_required(staff_too=True)
+@leader_required(lead_only=True)
 def step_down(request, campaign, leadership):
-    if leadership is None:
-        raise Http404
     if request.method == "POST":
         try:
             services.step_down(request.user, campaign)
@@ -269,8 +272,8 @@ def training_step(request, campaign, leadership, step_slug):
     step = steps[index]
     following = steps[index + 1] if index + 1 < len(steps) else None
     if request.method == "POST":
-        if leadership is None:
-            raise Http404
+        if leadership is None or leadership.user_id != request.user.pk:
+            raise Http404  # the training is the lead leader's; co-leaders may read it
         finished = services.complete_training_step(leadership, step)
         if finished:
             messages.success(request, _("Training complete. Your tools are ready."))

@@ -61,7 +61,9 @@ def propose_contact(request, campaign, leadership, target_id):
     form = TargetContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            press.propose_target_contact(leadership, target=target, **form.cleaned_data)
+            press.propose_target_contact(
+                leadership, target=target, by=request.user, **form.cleaned_data
+            )
         except press.NothingProposed as exc:
             form.add_error(None, exc.message)
         else:

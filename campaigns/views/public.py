@@ -131,4 +131,11 @@ def campaign_detail(request, state, slug):
 @login_required
 def my_campaigns(request):
     leaderships = request.user.leaderships.active().select_related("campaign")
-    return render(request, "campaigns/my_campaigns.html", {"leaderships": leaderships})
+    co_led = (
+        request.user.co_leaderships.active()
+        .filter(leadership__ended_at__isnull=True)
+        .select_related("leadership__campaign")
+    )
+    return render(
+        request, "campaigns/my_campaigns.html", {"leaderships": leaderships, "co_led": co_led}
+    )

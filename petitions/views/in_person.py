@@ -63,13 +63,12 @@ def _language() -> str:
     return get_language() or settings.LANGUAGE_CODE
 
 
-def in_person_context(campaign, leadership) -> dict:
-    """What the dashboard shows of paper and in-person signing (counts, sheets, repeats to check)."""
+def in_person_context(campaign, leader) -> dict:
+    """What the dashboard shows of paper and in-person signing (counts, sheets, repeats to check);
+    `leader` is the person looking (the leader or a co-leader: their own table), None for staff."""
     table = None
-    if leadership is not None:
-        table = (
-            SigningTable.objects.open().filter(campaign=campaign, leader=leadership.user).first()
-        )
+    if leader is not None:
+        table = SigningTable.objects.open().filter(campaign=campaign, leader=leader).first()
     kwargs = _kwargs(campaign)
     return {
         "tally": tally_for(campaign),

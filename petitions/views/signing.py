@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from ..confirmation import (
 from ..counting import tally_for
 from ..delivery import MIN_ZIP_GROUP, delivery_summary, export_delivery_pdf, record_delivery
 from ..errors import DeliveryNotReady, SignatureNotActive, SigningClosed
+from ..event_reads import when_text
 from ..forms import DeliveryForm, SignerDetailsForm, SignForm
 from ..models import SiteSettings, Visibility
 from ..reads import campaign_for_signing
@@ -80,7 +82,19 @@ def campaign_page_context(request, campaign, *, form: SignForm | None = None) ->
         "sign_form": form,
         "sign_url": _sign_url(campaign),
         **_delivery_banner(campaign),
+        **_upcoming_delivery(campaign),
     }
+
+
+def _upcoming_delivery(campaign) -> dict:
+    """The delivery on the calendar and still ahead, for the page to invite everyone to it."""
+    if campaign.status not in CampaignStatus.LEADING:
+        return {}  # no leader, no delivery event (and no query for most campaigns)
+    event = campaign.delivery_events.scheduled().filter(starts_at__gt=timezone.now()).first()
+    if event is None:
+        return {}
+    event.campaign = campaign
+    return {"delivery_event": event, "delivery_event_when": when_text(event)}
 
 
 def _delivery_banner(campaign) -> dict:

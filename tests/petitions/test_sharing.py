@@ -158,3 +158,18 @@ def test_confirmation_email_carries_the_share_links_in_the_signers_language(
     ):
         assert any(start in line for line in lines), start
     assert f"{SITE}{path}?src=link" in body
+
+
+def test_each_share_button_carries_a_decorative_icon_drawn_inline(client, campaign):
+    html = client.get(f"{campaign.get_absolute_url()}thanks/").content.decode()
+    block = html[html.index('class="card-soft share-block"') : html.index("</section>")]
+
+    buttons = re.findall(r"<(?:a|button)\b[^>]*>(.*?)</(?:a|button)>", block, flags=re.S)
+    # WhatsApp, text message, email, Facebook, X, the phone's share sheet, copy the link.
+    assert len(buttons) == 7
+    for inner in buttons:
+        assert re.match(r'\s*<svg class="icon" aria-hidden="true" focusable="false"', inner), inner
+        assert re.sub(r"<[^>]+>", "", inner).strip(), "the text stays beside the icon"
+    # Drawn inline from our own icon set: nothing fetched from anywhere.
+    assert "<img" not in block and "xlink:href" not in block and "<use" not in block
+    assert len(set(re.findall(r"<svg .*?</svg>", block, flags=re.S))) == 7  # seven different
