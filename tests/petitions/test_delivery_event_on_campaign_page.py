@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from petitions import events
+from petitions import event_reads, events
 from petitions.models import DeliveryEvent, DeliveryEventStatus, Rsvp
 
 from .conftest import committed
@@ -44,7 +44,7 @@ def test_the_campaign_page_links_to_the_scheduled_delivery_with_its_place(
     assert "Deliver the petition with us" in html
     assert f'href="{event.get_absolute_url()}"' in html
     assert "Café Luna, 12 Main St" in html
-    assert events.when_text(event) in html
+    assert event_reads.when_text(event) in html
 
 
 def test_a_meeting_point_kept_for_rsvps_stays_off_the_campaign_page(client, campaign, leadership):
