@@ -90,7 +90,8 @@ def shared_page_key(request) -> str | None:
         return None
     address = f"{request.path}?{urlencode(query)}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"public_page:{request.scheme}:{request.get_host()}:{language}:{digest}"
+    # "v2": a copy stored by the release before (another shape) is never read as this one's.
+    return f"public_page:v2:{request.scheme}:{request.get_host()}:{language}:{digest}"
 
 
 def public_page(view=None, *, params: tuple[str, ...] = ()):
