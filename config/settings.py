@@ -60,8 +60,13 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Reads only the language cookie and Accept-Language: a first visit asking for Spanish at
+    # an English address is sent to "/es/…" before any stored English page could answer it.
     "config.language.PreferredLanguageMiddleware",
+    # An anonymous GET for a public page is answered here from the shared cache: nothing below
+    # (session, locale, CSRF, auth, messages, account) runs for it (config/caching.py).
+    "config.caching.SharedPageCacheMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -282,7 +287,10 @@ LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 X_FRAME_OPTIONS = "DENY"
-# Our own origin only: no CDN, no web font, no analytics. Inline scripts need the nonce.
+# Our own origin only: no CDN, no web font, no analytics. Our templates hold no inline script
+# or style (static/js/): a page anyone may get is served from the shared cache, where a nonce
+# would be one visitor's. Django adds the nonce only to a page that reads it (the admin's), and
+# such a page is never stored (config/caching.py).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
