@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -173,7 +174,8 @@ def main():
     args = parser.parse_args()
 
     if args.queue_confirmations:
-        print(json.dumps({"emails": queue_confirmations(args.queue_confirmations)}))
+        emails = queue_confirmations(args.queue_confirmations)
+        print(json.dumps({"emails": emails, "queued_at": time.time()}))
         return
 
     if args.token_for:
