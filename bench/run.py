@@ -141,6 +141,28 @@ class MailSurge:
                 )
             )
 
+    def cpu_seconds(self) -> float:
+        """CPU time the workers have used so far (Linux /proc: user + system ticks)."""
+        total = 0
+        for proc in self.workers:
+            try:
+                fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def wait_until_idle(self, timeout: float = 90) -> None:
+        """Until the workers' Django start-up is over: it must not overlap a measurement."""
+        deadline = time.monotonic() + timeout
+        before = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(1)
+            now = self.cpu_seconds()
+            if now - before < 0.02 * len(self.workers):
+                return
+            before = now
+
     def read(self, since: float) -> tuple[dict[str, float], int]:
         """(first arrival per recipient, connections opened) since `since`."""
         first: dict[str, float] = {}
@@ -159,6 +181,7 @@ class MailSurge:
     def capacity(self, count: int, wait: float) -> dict:
         """`count` emails queued at once: how fast the workers send a backlog (emails/s)."""
         started = time.time()
+        cpu_before = self.cpu_seconds()
         out = subprocess.run(
             [stack.PYTHON, str(ROOT / "bench" / "seed.py"), "--queue-confirmations", str(count)],
             cwd=ROOT,
@@ -177,7 +200,9 @@ class MailSurge:
                 break
             time.sleep(0.5)
         took = (max(got) - queued) if got else float("inf")
+        cpu = self.cpu_seconds() - cpu_before
         return {
+            "cpu_ms": cpu * 1000 / len(got) if got else 0.0,
             "queued": len(emails),
             "arrived": len(got),
             "seconds": took,
@@ -231,7 +256,7 @@ class Bench:
         self.mail_runs: list[dict] = []
         self.mail_capacity: dict | None = None
         self.pairs: list[tuple[str, dict, dict, str]] = []
-        self.notes: list[str] = []
+        self.run = 0  # the load run under way (1…N), 0 outside them
 
     # Output ---------------------------------------------------------------------------------
 
@@ -249,6 +274,8 @@ class Bench:
         return "PASS" if ok else "FAIL"
 
     def record(self, ok: bool, what: str, line: str) -> None:
+        if self.args.runs > 1 and self.run:
+            line, what = f"run {self.run}, {line}", f"run {self.run}: {what}"
         self.checks.append((line, self.check(ok, what)))
 
     # Set-up ---------------------------------------------------------------------------------
@@ -402,7 +429,7 @@ class Bench:
             return  # nobody signs: no email to wait for
         self.mail = MailSurge(self, self.env)
         self.mail.start(self.procs, self.args.mail_workers)
-        time.sleep(3 if self.args.quick else 6)  # the workers' Django start-up, niced
+        self.mail.wait_until_idle()
 
     def sign_env(self, prefix: str) -> dict:
         return {
@@ -414,6 +441,7 @@ class Bench:
         }
 
     def scenarios(self, port: int, run: int) -> dict:
+        self.run = run
         big = self.info["big"]["path"]
         self.log(
             f"Run {run} of {self.args.runs}: wrk {THREADS} threads, {CONNECTIONS} connections, "
@@ -425,7 +453,13 @@ class Bench:
         needed = {*wanted, *ceilings, *(f"bare_{c}" for c in ceilings)}
         if "page" in wanted:
             needed.add("static")
-        confirm_env = {"BENCH_TOKENS": str(self.tmp / "tokens.txt"), "BENCH_CSRF": CSRF_SECRET}
+        # Each run confirms its own share of the pending signatures: a link used twice confirms
+        # nothing new.
+        tokens = (self.tmp / "tokens.txt").read_text().splitlines(keepends=True)
+        share = len(tokens) // self.args.runs
+        run_tokens = self.tmp / f"tokens-{run}.txt"
+        run_tokens.write_text("".join(tokens[(run - 1) * share : run * share]))
+        confirm_env = {"BENCH_TOKENS": str(run_tokens), "BENCH_CSRF": CSRF_SECRET}
         prefix = f"bench-{self.run_id}-r{run}-"
         plans = {  # scenario: (port, wrk script, path, extra environment), in this order
             "static": (STATIC_PORT, "get.lua", "/page.html", None),
@@ -738,7 +772,8 @@ class Bench:
             self.say(
                 f"{'mail workers, a backlog':40} {c['queued']:,} queued at once: "
                 f"{c['arrived']:,} sent in {c['seconds']:.1f} s = {c['rate']:.0f} emails/s, "
-                f"{c['rate'] / a.mail_workers:.1f} per worker, over {c['connections']} connections"
+                f"{c['rate'] / a.mail_workers:.1f} per worker, over {c['connections']} connections; "
+                f"workers' CPU {c['cpu_ms']:.1f} ms an email (sweep not included)"
             )
 
     def pairs_report(self) -> None:
@@ -769,6 +804,7 @@ class Bench:
         self.warm_up(PORT)
         self.start_mail()
         runs = [self.scenarios(PORT, run) for run in range(1, self.args.runs + 1)]
+        self.run = 0
         self.count_integrity([PORT])
         self.measure_mail_capacity()
         if not self.args.skip_growth:
@@ -801,6 +837,7 @@ class Bench:
         self.warm_up(NGINX_PORT)
         self.start_mail()
         runs = [self.scenarios(NGINX_PORT, run) for run in range(1, self.args.runs + 1)]
+        self.run = 0
         self.count_integrity([NGINX_PORT, *CLUSTER_PORTS])
         self.measure_mail_capacity()
         self.report(
@@ -841,7 +878,7 @@ def main() -> int:
     parser.add_argument("--signatures", type=int, default=1_000_000)
     parser.add_argument("--skip-growth", action="store_true", help="skip the cost-growth runs")
     parser.add_argument("--keep-db", action="store_true", help="leave the bench database")
-    parser.add_argument("--mail-workers", type=int, default=16, help="task workers (db_worker)")
+    parser.add_argument("--mail-workers", type=int, default=24, help="task workers (db_worker)")
     parser.add_argument("--smtp-connect-ms", type=float, default=300, help="SMTP greeting delay")
     parser.add_argument("--smtp-message-ms", type=float, default=100, help="SMTP time a message")
     parser.add_argument(
