@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -135,12 +136,17 @@ def follow_up_new_signatures() -> int:
                     emails.append((send_confirmation, row.pk))
                 elif row.status == SignatureStatus.CONFIRMED:
                     emails.append((send_already_signed, row.pk))
-            rows.update(follow_up_due=False)
-            # Within the cool-down nothing goes out: an address taken back for it goes again.
-            rows.exclude(pk__in=[pk for _task, pk in emails]).let_addresses_go()
-            Signature.objects.filter(pk__in=[pk for _task, pk in emails]).update(
-                last_emailed_at=now
+            emailed = [pk for _task, pk in emails]
+            # One new version of each row, not two: at a surge every row version is written to
+            # each of the table's indexes (the flag is in one's condition, so no HOT update).
+            rows.update(
+                follow_up_due=False,
+                last_emailed_at=Case(
+                    When(pk__in=emailed, then=Value(now)), default=F("last_emailed_at")
+                ),
             )
+            # Within the cool-down nothing goes out: an address taken back for it goes again.
+            rows.exclude(pk__in=emailed).let_addresses_go()
             for email_task in (send_confirmation, send_already_signed):
                 ids = [pk for queued_task, pk in emails if queued_task is email_task]
                 for start in range(0, len(ids), EMAIL_BATCH):
