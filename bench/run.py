@@ -159,7 +159,7 @@ class MailSurge:
         while time.monotonic() < deadline:
             time.sleep(1)
             now = self.cpu_seconds()
-            if now - before < 0.02 * len(self.workers):
+            if now - before <= 0.02 * len(self.workers):
                 return
             before = now
 
@@ -554,6 +554,8 @@ class Bench:
 
     def mail_surge(self, prefix: str, started: float, ended: float) -> None:
         wait = 30 if self.args.quick else self.args.mail_wait
+        if not self.args.mail_workers:
+            wait = 0  # --mail-workers 0: signing measured without the workers, nothing sent
         self.log(f"  waiting for the confirmation emails (at most {wait} s)…")
         result = self.mail.measure(prefix + "%", started, ended, wait)
         self.mail_runs.append(result)
@@ -571,7 +573,7 @@ class Bench:
         )
 
     def measure_mail_capacity(self) -> None:
-        if not self.mail:
+        if not self.mail or not self.args.mail_workers:
             return
         count = 500 if self.args.quick else 2000
         self.log(f"Mail capacity: {count} confirmation emails queued at once…")
