@@ -155,9 +155,13 @@ class Processes:
         self.started.append((name, proc, stop_signal))
         return proc
 
-    def stop(self, proc: subprocess.Popen, stop_signal=signal.SIGTERM, wait: float = 30) -> None:
+    def stop(
+        self, proc: subprocess.Popen, stop_signal=signal.SIGTERM, wait: float = 30, *, ask=True
+    ) -> None:
+        # Asked once: a task worker asked twice drops the task it is running.
         if proc.poll() is None:
-            proc.send_signal(stop_signal)
+            if ask:
+                proc.send_signal(stop_signal)
             try:
                 proc.wait(timeout=wait)
             except subprocess.TimeoutExpired:
@@ -166,8 +170,12 @@ class Processes:
         self.started = [s for s in self.started if s[1] is not proc]
 
     def stop_all(self) -> None:
+        # All asked first, then each waited for: a dozen workers finishing their task at once.
         for _name, proc, stop_signal in reversed(list(self.started)):
-            self.stop(proc, stop_signal)
+            if proc.poll() is None:
+                proc.send_signal(stop_signal)
+        for _name, proc, stop_signal in reversed(list(self.started)):
+            self.stop(proc, stop_signal, ask=False)
 
     def log_tail(self, name: str, lines: int = 30) -> str:
         path = self.log_dir / f"{name}.log"

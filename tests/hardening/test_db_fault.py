@@ -117,7 +117,7 @@ def _refused_clearly(status, headers, html):
 
 def _confirmation_queued(signature_id):
     return DBTaskResult.objects.filter(
-        task_path="petitions.tasks.send_confirmation", args_kwargs__args=[signature_id]
+        task_path="petitions.tasks.send_confirmation", args_kwargs__args__contains=[signature_id]
     ).exists()
 
 

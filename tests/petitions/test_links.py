@@ -182,9 +182,9 @@ def test_a_failed_send_is_retried_later_when_the_backend_can_defer(campaign):
         mock.patch("django.tasks.base.Task.enqueue") as enqueue,
         mock.patch("django.tasks.base.Task.get_backend", return_value=backend),
     ):
-        sent = tasks.send_confirmation.call(signature_id=signature.pk, attempt=3)
-    assert sent is False
-    enqueue.assert_called_once_with(attempt=4, signature_id=signature.pk)
+        sent = tasks.send_confirmation.call(signature.pk, attempt=3)
+    assert sent == 0
+    enqueue.assert_called_once_with(signature.pk, attempt=4)
 
 
 def test_a_send_gives_up_after_the_last_attempt(campaign, caplog):
@@ -199,7 +199,7 @@ def test_a_send_gives_up_after_the_last_attempt(campaign, caplog):
         mock.patch("django.tasks.base.Task.enqueue") as enqueue,
         caplog.at_level(logging.ERROR, logger="config.mail"),
     ):
-        tasks.send_confirmation.call(signature_id=signature.pk, attempt=MAX_ATTEMPTS)
+        tasks.send_confirmation.call(signature.pk, attempt=MAX_ATTEMPTS)
     enqueue.assert_not_called()
     assert "gave up" in caplog.text
     assert mail.outbox == []
