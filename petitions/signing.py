@@ -27,10 +27,13 @@ def county_resident(campaign: Campaign, zip_code: str) -> bool:
 
 def signing_closed_reason(campaign: Campaign, site: SiteSettings | None = None):
     """Why this campaign takes no signatures now, or None when it does."""
-    site = site or SiteSettings.load()
     if campaign.merged_into_id or campaign.status in CampaignStatus.ENDED:
         return _("This campaign has ended, so it no longer takes signatures.")
-    if site.signing_paused or campaign.signing_paused:
+    # Read with the campaign when signing (reads.campaign_for_signing), else from the settings.
+    site_paused = getattr(campaign, "site_signing_paused", None)
+    if site_paused is None:
+        site_paused = (site or SiteSettings.load()).signing_paused
+    if site_paused or campaign.signing_paused:
         return _(
             "Signing is paused for a short while. Your signature matters: please come back "
             "later today."
