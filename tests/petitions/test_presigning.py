@@ -333,7 +333,7 @@ def test_within_the_cool_down_an_address_taken_back_is_let_go_at_once(client, ca
 def test_the_signing_statement_stays_short_enough_for_psycopg_to_keep_its_parse():
     from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
 
-    from petitions.models import _sign_or_follow_up_sql
+    from petitions.models.signatures import _sign_or_follow_up_sql
 
     # Longer, and psycopg parses the statement again on every signature (bench/profile_requests.py).
     assert len(_sign_or_follow_up_sql(Signature, "default")) <= MAX_CACHED_STATEMENT_LENGTH
