@@ -268,6 +268,7 @@ def _details(signature) -> dict:
 
 
 def _confirm_page(request, signature, form, *, problem=None, status=200):
+    form.fields["visibility"].label = visibility_label(signature.campaign, get_language() or "en")
     context = {
         "signature": signature,
         "campaign": signature.campaign,
