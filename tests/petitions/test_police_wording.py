@@ -1,5 +1,6 @@
-"""A city police department's campaign never speaks of a sheriff: its page, the confirmation,
-the leader's training, the paper sheet and the typing-in page, in English and Spanish."""
+"""A city police department's campaign never speaks of a sheriff: its page, the confirmation and
+its email, the leader's training, dashboard, delivery kit, paper sheet and typing-in page, in
+English and Spanish."""
 
 import io
 import re
@@ -55,7 +56,9 @@ def test_a_police_campaigns_public_pages_never_say_sheriff(client, camp_hill, la
 
     with translation.override("en"):  # the address without a prefix; the prefix says the language
         post_sign(client, camp_hill, prefix=prefix, zip_code="36850")
-    confirm = client.get(link_from(last_mail_to("ana@example.org"), "confirm"))
+    email = last_mail_to("ana@example.org")
+    _no_sheriff(email.subject + email.body, "confirmation email")
+    confirm = client.get(link_from(email, "confirm"))
     assert confirm.status_code == 200
     _no_sheriff(confirm.content.decode(), "confirmation page")
     head = "police chief" if language == "en" else "jefe o la jefa de policía"
@@ -91,6 +94,10 @@ def test_a_police_campaigns_leader_pages_never_say_sheriff(client, camp_hill, la
     assert ("police chief may see" if language == "en" else "jefe o la jefa de policía") in (
         " ".join(text.split())
     )
+    for page in ("dashboard/", "delivery/"):
+        response = client.get(base + page)
+        assert response.status_code == 200
+        _no_sheriff(response.content.decode(), page)
     entry = client.get(base + "paper/")
     assert entry.status_code == 200
     _no_sheriff(entry.content.decode(), "typing in a paper sheet")
