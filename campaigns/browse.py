@@ -88,7 +88,12 @@ def state_page(code: str) -> dict:
         "ended_count": sum(1 for c in counties if c["holding"] == maps.Holding.ENDED),
         "statewide": sorted(statewide.values(), key=lambda e: e["agency"].name),
         "groups": [
-            {"kind": kind, "title": _group_title(kind), "campaigns": groups[kind]}
+            {
+                "kind": kind,
+                "title": _group_title(kind),
+                # As people read names ("Deaf Smith" before "DeWitt"), not in code-point order.
+                "campaigns": sorted(groups[kind], key=lambda c: fold(c.name)),
+            }
             for kind in GROUPS
             if groups[kind]
         ],
