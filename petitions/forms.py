@@ -45,7 +45,7 @@ def clean_zip_code(value: str) -> str:
 
 
 class SignForm(forms.Form):
-    """Name, email, ZIP and what the sheriff may see. Nothing else is ever asked."""
+    """Name, email, ZIP and what the decision-maker may see. Nothing else is ever asked."""
 
     name = forms.CharField(
         label=_("Your name"),
@@ -444,7 +444,10 @@ class TableSignForm(forms.Form):
         label=_("Your email, to get news about this campaign (optional)"),
         required=False,
         max_length=254,
-        help_text=_("No confirmation email: the leader is here. We never show it to the sheriff."),
+        help_text=_(
+            "No confirmation email: the leader is here. It is never shown to those the "
+            "petition goes to."
+        ),
         widget=forms.EmailInput(
             attrs={"autocomplete": "off", "inputmode": "email", "class": "form-control"}
         ),

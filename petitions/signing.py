@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.geography import county_for_zip
-from campaigns.models import Campaign, CampaignStatus
+from campaigns.models import Campaign, CampaignStatus, Jurisdiction
 from config.outbox import enqueue_once_per_window
 
 from . import tasks
@@ -21,8 +21,22 @@ from .texts import current_petition_id
 
 
 def county_resident(campaign: Campaign, zip_code: str) -> bool:
+    """Whether the signer lives where the agreement reaches: the campaign's county; for a city's
+    police, the county the city lies in (a ZIP code tells no more); for a statewide agency, the
+    state. The county check, the common one, reads nothing more from the database."""
     place = county_for_zip(zip_code)
-    return bool(place and campaign.county_id and place[0] == campaign.county_id)
+    if not place:
+        return False
+    if campaign.county_id:
+        return place[0] == campaign.county_id
+    agency = campaign.agency if campaign.agency_id else None
+    if agency is None:
+        return False
+    if agency.jurisdiction == Jurisdiction.CITY:
+        return place[0] == agency.county_id
+    if agency.jurisdiction == Jurisdiction.STATE:
+        return place[1] == campaign.state
+    return False
 
 
 def signing_closed_reason(campaign: Campaign, site: SiteSettings | None = None):

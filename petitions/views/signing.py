@@ -284,6 +284,9 @@ def _details(signature) -> dict:
 
 
 def _confirm_page(request, signature, form, *, problem=None, status=200):
+    if form is not None:
+        label = visibility_label(signature.campaign, get_language() or "en")
+        form.fields["visibility"].label = label
     context = {
         "signature": signature,
         "campaign": signature.campaign,
