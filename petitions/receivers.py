@@ -48,11 +48,19 @@ def tell_signers_the_outcome(sender, *, campaign, status, note="", **kwargs):
 
 @receiver(agreement_changed, dispatch_uid="petitions.updates.agreement_changed")
 def tell_signers_of_an_agreement(
-    sender, *, campaign, agency, renewed, expires=None, event, **kwargs
+    sender, *, campaign, agency, renewed, expires=None, event, change="", listed_on=None, **kwargs
 ):
+    # change: "" (one new or renewed agreement), or from a newer ICE list "new" (in the
+    # county) or "unlisted" (the agreement they signed against is no longer on it).
     updates.notify_signers(
         campaign.pk,
         UpdateKind.AGREEMENT,
-        {"agency": agency, "renewed": bool(renewed), "expires": updates.iso(expires)},
+        {
+            "agency": agency,
+            "renewed": bool(renewed),
+            "expires": updates.iso(expires),
+            "change": change,
+            "date": updates.iso(listed_on),
+        },
         event=event,
     )
