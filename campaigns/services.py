@@ -357,7 +357,31 @@ def ensure_campaigns() -> int:
     Target.objects.bulk_create(targets)
     # Petitions gives each new campaign its text, in this transaction (a dry run rolls it back).
     campaigns_set_up.send(sender=Campaign)
+    outdated = _outdated_heads().values_list("campaign_id", flat=True)
+    if outdated:
+        signals.targets_outdated.send(sender=Campaign, campaign_ids=sorted(set(outdated)))
     return len(new)
+
+
+def _outdated_heads():
+    """Generic "head of agency" targets of campaigns against a city's police department, made
+    before the agency was placed: campaigns.asks addresses those to the police chief."""
+    return Target.objects.filter(
+        role=TargetRole.AGENCY_HEAD,
+        campaign__county__isnull=True,
+        campaign__agency__jurisdiction=Jurisdiction.CITY,
+        campaign__agency__agency_type=AgencyType.POLICE,
+    )
+
+
+@transaction.atomic
+def retarget_campaigns(campaign_ids) -> list[int]:
+    """Address these campaigns' heads as campaigns.asks says (the police chief of a city police
+    department); the ids of the campaigns changed. Petitions calls it for unsigned campaigns only."""
+    targets = _outdated_heads().filter(campaign_id__in=list(campaign_ids)).select_for_update()
+    changed = sorted({t.campaign_id for t in targets})
+    targets.update(role=TargetRole.POLICE_CHIEF)
+    return changed
 
 
 def _head_targets(campaign: Campaign, agencies, existing: list[tuple[str, str]]) -> list[Target]:

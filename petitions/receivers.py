@@ -3,22 +3,31 @@
 from django.dispatch import receiver
 
 from campaigns.models import CampaignStatus
+from campaigns.services import retarget_campaigns
 from campaigns.signals import (
     agreement_changed,
     campaigns_set_up,
     delivery_planned,
     outcome_recorded,
+    targets_outdated,
 )
 
 from . import updates
 from .counting import fresh_tally
 from .models import UpdateKind
-from .texts import ensure_petition_texts
+from .texts import ensure_petition_texts, unsigned_campaigns, update_sample_texts
 
 
 @receiver(campaigns_set_up, dispatch_uid="petitions.ensure_petition_texts")
 def give_new_campaigns_a_petition(sender, **kwargs) -> None:
     ensure_petition_texts()
+
+
+@receiver(targets_outdated, dispatch_uid="petitions.retarget_unsigned_campaigns")
+def retarget_unsigned_campaigns(sender, *, campaign_ids, **kwargs) -> None:
+    # Only campaigns nobody signed: a signer's campaign keeps what they signed, target included.
+    changed = retarget_campaigns(unsigned_campaigns(campaign_ids))
+    update_sample_texts(changed)
 
 
 # Signers who asked for updates hear what happens to their campaign.
