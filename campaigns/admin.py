@@ -644,6 +644,7 @@ class ContractImportAdmin(admin.ModelAdmin):
                 "states": states,
                 "state": state,
                 "page": page,
+                "page_range": page.paginator.get_elided_page_range(page.number, on_ends=1),
                 "matching": len(changes),
                 "may_confirm": staged.status == ContractImportStatus.STAGED
                 and not counts.get(Change.REJECTED),

@@ -83,12 +83,15 @@ def list_date(rows: list[ContractRow]) -> date | None:
     return dates.pop() if len(dates) == 1 else None
 
 
-def diff(rows: list[ContractRow]) -> ListDiff:
-    """Compare the rows with the database: two queries, whatever the list's size."""
+def diff(rows: list[ContractRow], *, only_news: bool = False) -> ListDiff:
+    """Compare the rows with the database: two queries, whatever the list's size (one when
+    `only_news` and the rows are no newer list: the import then has nothing to announce)."""
     listed_on = list_date(rows)
     latest = ContractList.objects.latest_date()
     newer = bool(listed_on and latest and listed_on > latest)
     result = ListDiff(listed_on=listed_on, newer=newer)
+    if only_news and not newer:
+        return result
     held = {
         (c.agency.state, c.agency.match_name, c.model): c
         for c in Contract.objects.select_related("agency")

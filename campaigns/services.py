@@ -114,7 +114,7 @@ def _import(rows: list[ContractRow], report: ImportReport, *, announce: bool = F
     placements = _place_rows(rows, report)
     if report.rejected:
         return
-    found = ice_lists.diff(rows) if announce else None
+    found = ice_lists.diff(rows, only_news=True) if announce else None
     counties = _save_counties(rows, placements)
     accepted = _save_agencies(rows, placements, counties, report)
     if report.rejected:

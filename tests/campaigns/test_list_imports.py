@@ -365,6 +365,12 @@ def people(old_list):
             keep_updated=True,
             unsubscribed_at=timezone.now(),
         )
+        SignatureFactory(
+            campaign=campaign,
+            email=f"{prefix}-pending@example.org",
+            keep_updated=True,
+            pending=True,
+        )
         SignatureFactory(campaign=campaign, email="", keep_updated=True, status="withdrawn")
         SignatureFactory(campaign=campaign, email="", keep_updated=True, purged_at=timezone.now())
     return people
@@ -408,6 +414,7 @@ def test_nobody_who_stopped_or_never_asked_for_updates_hears_anything(people):
     for prefix in ("gal", "nue", "har"):
         assert _to(f"{prefix}-quiet@example.org") == []
         assert _to(f"{prefix}-gone@example.org") == []
+        assert _to(f"{prefix}-pending@example.org") == []
     assert all(m.to != [""] for m in mail.outbox)
 
 
@@ -442,7 +449,7 @@ def test_the_command_dry_run_prints_the_summary_and_writes_nothing(old_list, tmp
     assert "3 new agreements, 1 no longer on ICE's list, 1 model changes" in out
     assert "no longer listed: TX Nueces County Sheriff's Office" in out
     assert "model changed: TX Harris County Sheriff's Office: Task force → Jail enforcement" in out
-    assert "line 6: not placed: TX Nowhere Special Unit" in out
+    assert "line 6: not placed: Nowhere Special Unit" in out
     assert "Dry run: nothing was written." in out
     assert not Contract.objects.unlisted().exists()
 
@@ -507,6 +514,19 @@ def test_a_visitor_or_leader_cannot_reach_the_import_pages(old_list, client, met
     staged.refresh_from_db()
     assert staged.status == ContractImportStatus.STAGED
     assert not Contract.objects.unlisted().exists()
+
+
+def test_a_discarded_upload_cannot_be_confirmed_afterwards(old_list, staff):
+    staged = _stage()
+    url = reverse("admin:campaigns_contractimport_summary", args=[staged.pk])
+
+    staff.post(url, {"discard": "1"})
+    response = staff.post(url, {"confirm": "1"}, follow=True)
+
+    assert "This upload was discarded" in response.content.decode()
+    staged.refresh_from_db()
+    assert staged.status == ContractImportStatus.DISCARDED
+    assert not Contract.objects.filter(agency__name__startswith="Brazoria").exists()
 
 
 def test_staff_without_the_contract_permissions_cannot_confirm(old_list, client):

@@ -86,6 +86,9 @@ class Command(BaseCommand):
             if change["kind"] not in shown:
                 continue
             line = f"line {change['line']}: " if change["line"] else ""
+            if change["kind"] == Change.UNPLACED:  # the reason names the agency
+                self.stdout.write(f"{line}not placed: {change['detail']}")
+                continue
             models = model_label(change["models"]) if change["models"] else ""
             detail = f" ({change['detail']})" if change["detail"] else ""
             label = {
@@ -93,7 +96,6 @@ class Command(BaseCommand):
                 Change.UNLISTED: "no longer listed",
                 Change.MODEL: "model changed",
                 Change.UPDATED: "updated",
-                Change.UNPLACED: "not placed",
             }[change["kind"]]
             self.stdout.write(
                 f"{line}{label}: {change['state']} {change['agency']}: {models}{detail}"
