@@ -214,7 +214,12 @@ def status_line(contract, language: str, today: date | None = None) -> str:
         parts = []
         if contract.signed_date:
             parts.append(_("signed %(date)s") % {"date": _day(contract.signed_date)})
-        if ask.kind == AskKind.END:
+        if getattr(contract, "unlisted_since", None) and contract.is_in_force:
+            # Missing from ICE's newer list; staff have not confirmed that it ended.
+            parts.append(
+                _("not on ICE's list since %(date)s") % {"date": _day(contract.unlisted_since)}
+            )
+        elif ask.kind == AskKind.END:
             listed = list_date(contract)
             text = _("in force, no end date")
             if listed:

@@ -28,6 +28,9 @@ COUNTY_ALIASES = {
 }
 
 
+_SAINT = re.compile(r"^(st|ste)\.?\s+", re.IGNORECASE)
+
+
 @cache
 def _fips():
     return addfips.AddFIPS()
@@ -47,6 +50,10 @@ def resolve_county(name: str, state: str) -> tuple[str | None, str | None]:
         return None, None
     fips = _fips().get_county_fips(name, state=state)
     if fips:
+        return fips, None
+    # ICE writes "St Johns County" where the Census writes "St. Johns County".
+    dotted = _SAINT.sub(lambda m: m[1] + ". ", name.strip())
+    if dotted != name.strip() and (fips := _fips().get_county_fips(dotted, state=state)):
         return fips, None
     alias = COUNTY_ALIASES.get((state.upper(), fold(name)))
     if alias:
