@@ -115,6 +115,7 @@ def send_co_leader_invitation(invitation_id: int, attempt: int = 1) -> None:
     )
 
 
+@task
 def notify_leader_of_list_changes(
     leadership_id: int,
     listed_on: str,
