@@ -85,7 +85,11 @@ def sign_form(**fields) -> dict:
 
 def sign_path(campaign, prefix: str = "") -> str:
     """The address the campaign's sign form posts to (prefix "/es" for the Spanish page)."""
-    return f"{prefix}{campaign.get_absolute_url()}sign/"
+    from django.utils import translation
+
+    # Unprefixed whatever the test thread's language (a Spanish request leaves Spanish active).
+    with translation.override("en"):
+        return f"{prefix}{campaign.get_absolute_url()}sign/"
 
 
 @pytest.fixture
