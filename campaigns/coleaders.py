@@ -28,7 +28,7 @@ from .models import (
 from .services import (
     CampaignTaken,
     LeaderChangeRefused,
-    NotTheLeader,
+    NotLeading,
     check_leader_limit,
     end_leadership,
 )
@@ -95,7 +95,7 @@ def _lock_lead_term(campaign: Campaign, user) -> Leadership:
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     leadership = locked.leaderships.active().filter(user=user).first()
     if leadership is None:
-        raise NotTheLeader
+        raise NotLeading
     return leadership
 
 
@@ -199,7 +199,7 @@ def remove_co_leader(campaign: Campaign, *, by, co_leadership_id: int) -> CoLead
         leadership = _lock_lead_term(campaign, by)
         co_leadership = leadership.co_leaderships.active().filter(pk=co_leadership_id).first()
         if co_leadership is None:
-            raise NotTheLeader(_("This person is not a co-leader of this campaign."))
+            raise NotLeading(_("This person is not a co-leader of this campaign."))
         _end(co_leadership, reason=CoLeadershipEnd.REMOVED, by=by)
     return co_leadership
 
@@ -214,7 +214,7 @@ def step_down_as_co_leader(campaign: Campaign, user) -> CoLeadership:
             .first()
         )
         if co_leadership is None:
-            raise NotTheLeader(_("You are not a co-leader of this campaign."))
+            raise NotLeading(_("You are not a co-leader of this campaign."))
         _end(co_leadership, reason=CoLeadershipEnd.STEPPED_DOWN, by=user)
     return co_leadership
 
@@ -232,7 +232,7 @@ def hand_over(campaign: Campaign, *, by, co_leadership_id: int) -> Leadership:
             leadership = _lock_lead_term(campaign, by)
             chosen = leadership.co_leaderships.active().filter(pk=co_leadership_id).first()
             if chosen is None:
-                raise NotTheLeader(_("This person is not a co-leader of this campaign."))
+                raise NotLeading(_("This person is not a co-leader of this campaign."))
             check_leader_limit(chosen.user)
             staying = list(leadership.co_leaderships.active().exclude(pk=chosen.pk))
             _end(chosen, reason=CoLeadershipEnd.BECAME_LEADER, by=by, now=now)

@@ -15,6 +15,7 @@ from config.outbox import enqueue_with_transaction
 
 from . import ice_lists, signals
 from .asks import Kind, campaign_kind
+from .errors import Refused
 from .geography import Placement, county_names, place_agency, resolve_county
 from .importing import (
     ContractRow,
@@ -51,15 +52,10 @@ class ImportRejected(Exception):
     """Raised inside the import transaction so that nothing is written when any row is bad."""
 
 
-class LeaderChangeRefused(Exception):
+class LeaderChangeRefused(Refused):
     """A change of leader that cannot happen; the message is shown to the person who tried."""
 
     message = _("This change of leader is not possible.")
-
-    def __init__(self, message=None):
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
 
 
 class CampaignTaken(LeaderChangeRefused):
@@ -77,11 +73,13 @@ class LeaderLimitReached(LeaderChangeRefused):
     )
 
 
-class NotTheLeader(LeaderChangeRefused):
+class NotLeading(LeaderChangeRefused):
+    """The person acting (or named) does not lead the campaign, or no longer does."""
+
     message = _("This person does not lead this campaign.")
 
 
-class CampaignChangeRefused(Exception):
+class CampaignChangeRefused(Refused):
     """A staff change to a campaign (outcome, merge) that cannot happen, with the reason."""
 
 
@@ -533,7 +531,7 @@ def step_down(user, campaign: Campaign) -> Leadership:
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     leadership = locked.leaderships.active().filter(user=user).first()
     if leadership is None:
-        raise NotTheLeader
+        raise NotLeading
     end_leadership(leadership, reason=LeadershipEnd.STEPPED_DOWN, by=user)
     _reopen_if_led(locked)
     campaign.status = locked.status
@@ -550,9 +548,9 @@ def release_leader(campaign: Campaign, *, by, leader=None) -> Leadership:
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     leadership = locked.leaderships.active().first()
     if leadership is None:
-        raise NotTheLeader(_("This campaign has no leader to release."))
+        raise NotLeading(_("This campaign has no leader to release."))
     if leader is not None and leadership.user_id != leader.pk:
-        raise NotTheLeader
+        raise NotLeading
     end_leadership(leadership, reason=LeadershipEnd.RELEASED, by=by)
     _reopen_if_led(locked)
     campaign.status = locked.status
@@ -590,7 +588,7 @@ def complete_training_step(leadership: Leadership, step: TrainingStep) -> bool:
     """Record one training step as done (again is harmless); True once every step is done."""
     locked = Leadership.objects.select_for_update().get(pk=leadership.pk)
     if not locked.is_active:
-        raise NotTheLeader
+        raise NotLeading
     TrainingCompletion.objects.get_or_create(leadership=locked, step=step)
     done = TrainingCompletion.objects.filter(leadership=locked).count()
     finished = done >= TrainingStep.objects.count()

@@ -5,6 +5,7 @@ theirs on our pages), images and the PDF use the vendored DejaVu font.
 """
 
 import hashlib
+from dataclasses import dataclass
 from io import BytesIO
 
 from django.conf import settings
@@ -159,31 +160,59 @@ def share_image(campaign: Campaign, *, size: str, count: int) -> bytes:
     return share_layout(campaign, size=size, count=count).data
 
 
-def share_layout(campaign: Campaign, *, size: str, count: int) -> Printed:
-    """A PNG for link previews, posts and stories: the county, the ask, the count, the address.
+@dataclass(frozen=True)
+class _ShareFrame:
+    """A share image's geometry: its size, margins and the band its blocks keep within."""
 
-    The story format (9:16) also carries a QR code, and keeps clear of the top and bottom bands
-    that Instagram and WhatsApp cover with their own controls. Blocks are measured, placed
-    top-down (the count and address bottom-up), and the type shrinks until they do not meet.
-    """
-    width, height = SHARE_SIZES[size]
+    width: int
+    height: int
+    margin: int
+    inner: int
+    tall: bool  # the story format (9:16), which also carries a QR code
+    square: bool
+    top: int
+    bottom: int
+    unit: float  # type scale: 1 on a 1200 px wide preview, larger on square and story
+
+    @classmethod
+    def of(cls, size: str) -> "_ShareFrame":
+        width, height = SHARE_SIZES[size]
+        margin = width // 15
+        tall = height > width * 1.5
+        square = not tall and height >= width
+        return cls(
+            width=width,
+            height=height,
+            margin=margin,
+            inner=width - 2 * margin,
+            tall=tall,
+            square=square,
+            top=int(height * 0.11) if tall else int(margin * 0.8),
+            bottom=height - (int(height * 0.12) if tall else int(margin * 0.6)),
+            unit=width / 1200 * (1.0 if not square and not tall else 1.2 if square else 1.35),
+        )
+
+
+@dataclass
+class _ShareType:
+    """The fonts and wrapped lines that fit, and the heights of the head and foot blocks."""
+
+    head: list  # [(font, lines, gap after, in font sizes)]
+    text_font: object
+    small_font: object
+    progress_font: object
+    progress_lines: list[str]
+    bar_height: int
+    foot_height: float
+
+
+def _font(bold: bool, px: float):
+    return ImageFont.truetype(str(FONT_BOLD if bold else FONT_REGULAR), max(int(px), 10))
+
+
+def _share_words(campaign: Campaign, count: int) -> tuple[str, str, str, str]:
+    """The image's title, ask, call to sign and progress line, in the active language."""
     goal = settings.SIGNATURE_GOAL
-    image = Image.new("RGB", (width, height), BRAND)
-    draw = ImageDraw.Draw(image)
-    margin = width // 15
-    inner = width - 2 * margin
-    tall = height > width * 1.5
-    square = not tall and height >= width
-    top = int(height * 0.11) if tall else int(margin * 0.8)
-    bottom = height - (int(height * 0.12) if tall else int(margin * 0.6))
-    url = campaign_url(campaign)
-    address = url.split("://", 1)[-1]
-    boxes: list[Box] = []
-
-    def font(bold: bool, px: float):
-        return ImageFont.truetype(str(FONT_BOLD if bold else FONT_REGULAR), max(int(px), 10))
-
-    unit = width / 1200 * (1.0 if not square and not tall else 1.2 if square else 1.35)
     title = f"{campaign.name}, {campaign.state_name}"
     ask = call_to_action(campaign, translation.get_language() or settings.LANGUAGE_CODE)
     call = str(_("Sign the petition"))
@@ -194,19 +223,25 @@ def share_layout(campaign: Campaign, *, size: str, count: int) -> Printed:
             "count": formats.number_format(count, force_grouping=True),
             "goal": formats.number_format(goal, force_grouping=True),
         }
-    qr_side = int(width * 0.42) if tall else 0
+    return title, ask, call, progress
 
+
+def _fit_share_type(draw, frame: _ShareFrame, words, address: str, count: int) -> _ShareType:
+    """The largest type (in 5% steps) at which the head, the QR code and the foot do not meet."""
+    title, ask, call, progress = words
+    unit, inner, tall = frame.unit, frame.inner, frame.tall
+    qr_side = int(frame.width * 0.42) if tall else 0
     for shrink in [1 - n * 0.05 for n in range(12)]:
-        brand_font = font(True, 40 * unit)
-        title_font = font(True, (96 if tall else 72) * unit * shrink)
-        text_font = font(False, (48 if tall else 38) * unit * shrink)
-        small_font = font(False, 30 * unit)
+        brand_font = _font(True, 40 * unit)
+        title_font = _font(True, (96 if tall else 72) * unit * shrink)
+        text_font = _font(False, (48 if tall else 38) * unit * shrink)
+        small_font = _font(False, 30 * unit)
         while draw.textlength(address, font=small_font) > inner and small_font.size > 12:
-            small_font = font(False, small_font.size - 2)
+            small_font = _font(False, small_font.size - 2)
         title_lines = _wrap(draw, title, title_font, inner)
         ask_lines = _wrap(draw, ask, text_font, inner)
-        call_lines = _wrap(draw, call, title_font, inner) if square or tall else []
-        progress_font = font(True, text_font.size)
+        call_lines = _wrap(draw, call, title_font, inner) if frame.square or tall else []
+        progress_font = _font(True, text_font.size)
         progress_lines = _wrap(draw, progress, progress_font, inner)
         # The top blocks, then the foot: [bar,] the count or the invitation, the address.
         head = [(brand_font, ["END 287(g)"], 0.8)]
@@ -222,58 +257,206 @@ def share_layout(campaign: Campaign, *, size: str, count: int) -> Printed:
         )
         head_height = sum(len(lines) * f.size * 1.25 + f.size * gap for f, lines, gap in head)
         qr_block = qr_side + text_font.size if tall else 0
-        if top + head_height + qr_block + foot_height <= bottom:
+        if frame.top + head_height + qr_block + foot_height <= frame.bottom:
             break
+    return _ShareType(
+        head, text_font, small_font, progress_font, progress_lines, bar_height, foot_height
+    )
 
-    def write(lines, f, y, fill=WHITE):
-        for line in lines:
-            left, upper, right, lower = draw.textbbox((margin, y), line, font=f)
-            draw.text((margin, y), line, font=f, fill=fill)
-            boxes.append(Box(1, "text", left, upper, right, lower, line))
-            y += f.size * 1.25
-        return y
 
-    y = top
-    for f, lines, gap in head:
-        y = write(lines, f, y) + f.size * gap
-    if tall:
-        # The QR code on a white card, centred in the space left above the foot.
-        card = qr_side
-        pad = card // 16
-        room_top, room_bottom = y, bottom - foot_height - text_font.size * 0.5
-        qr_top = int(room_top + max(0, (room_bottom - room_top - card) / 2))
-        qr_left = (width - card) // 2
+def _write_lines(draw, boxes: list[Box], lines, f, x: int, y: float) -> float:
+    """Draw lines top-down from y, each recorded as a box; returns the y below the last."""
+    for line in lines:
+        left, upper, right, lower = draw.textbbox((x, y), line, font=f)
+        draw.text((x, y), line, font=f, fill=WHITE)
+        boxes.append(Box(1, "text", left, upper, right, lower, line))
+        y += f.size * 1.25
+    return y
+
+
+def _draw_share_qr(image, draw, boxes, frame: _ShareFrame, fit: _ShareType, y, url) -> None:
+    """The QR code on a white card, centred in the space left above the foot."""
+    card = int(frame.width * 0.42)
+    pad = card // 16
+    room_top, room_bottom = y, frame.bottom - fit.foot_height - fit.text_font.size * 0.5
+    qr_top = int(room_top + max(0, (room_bottom - room_top - card) / 2))
+    qr_left = (frame.width - card) // 2
+    draw.rounded_rectangle((qr_left, qr_top, qr_left + card, qr_top + card), radius=pad, fill=WHITE)
+    # Whole pixels per module keep every module the same size for the camera.
+    modules = Image.open(qr_png(url, scale=1)).size[0]
+    code = Image.open(qr_png(url, scale=max(1, (card - 2 * pad) // modules))).convert("RGB")
+    offset = (card - code.size[0]) // 2
+    image.paste(code, (qr_left + offset, qr_top + offset))
+    boxes.append(Box(1, "qr", qr_left, qr_top, qr_left + card, qr_top + card, url))
+
+
+def _draw_share_foot(draw, boxes, frame: _ShareFrame, fit: _ShareType, count, address) -> None:
+    """From the foot's top: the progress bar (once there are a few), the count, the address."""
+    margin, goal = frame.margin, settings.SIGNATURE_GOAL
+    y = frame.bottom - fit.foot_height
+    if fit.bar_height:
+        bar_bottom = y + fit.bar_height
         draw.rounded_rectangle(
-            (qr_left, qr_top, qr_left + card, qr_top + card), radius=pad, fill=WHITE
+            (margin, y, frame.width - margin, bar_bottom), radius=8, outline=WHITE, width=3
         )
-        # Whole pixels per module keep every module the same size for the camera.
-        modules = Image.open(qr_png(url, scale=1)).size[0]
-        code = Image.open(qr_png(url, scale=max(1, (card - 2 * pad) // modules))).convert("RGB")
-        offset = (card - code.size[0]) // 2
-        image.paste(code, (qr_left + offset, qr_top + offset))
-        boxes.append(Box(1, "qr", qr_left, qr_top, qr_left + card, qr_top + card, url))
-
-    y = bottom - foot_height
-    if bar_height:
-        draw.rounded_rectangle(
-            (margin, y, width - margin, y + bar_height), radius=8, outline=WHITE, width=3
-        )
-        filled = int(inner * min(count, goal) / goal) if goal else 0
+        filled = int(frame.inner * min(count, goal) / goal) if goal else 0
         if filled > 6:
             draw.rounded_rectangle(
-                (margin + 3, y + 3, margin + filled - 3, y + bar_height - 3), radius=6, fill=OK
+                (margin + 3, y + 3, margin + filled - 3, bar_bottom - 3), radius=6, fill=OK
             )
-        boxes.append(Box(1, "image", margin, y, width - margin, y + bar_height, "progress bar"))
-        y += bar_height + text_font.size * 0.5
-    y = write(progress_lines, progress_font, y) + small_font.size * 0.8
-    write([address], small_font, y)
+        boxes.append(Box(1, "image", margin, y, frame.width - margin, bar_bottom, "progress bar"))
+        y += fit.bar_height + fit.text_font.size * 0.5
+    y = _write_lines(draw, boxes, fit.progress_lines, fit.progress_font, margin, y)
+    _write_lines(draw, boxes, [address], fit.small_font, margin, y + fit.small_font.size * 0.8)
 
+
+def _png(image, url: str) -> bytes:
     out = BytesIO()
     # The address drawn on the image, also as PNG text: platforms strip it, tests read it.
     info = PngImagePlugin.PngInfo()
     info.add_text("URL", url)
     image.save(out, format="PNG", optimize=True, pnginfo=info)
-    return Printed(out.getvalue(), width, height, min(margin * 0.5, top), boxes)
+    return out.getvalue()
+
+
+def share_layout(campaign: Campaign, *, size: str, count: int) -> Printed:
+    """A PNG for link previews, posts and stories: the county, the ask, the count, the address.
+
+    The story format (9:16) also carries a QR code, and keeps clear of the top and bottom bands
+    that Instagram and WhatsApp cover with their own controls. Blocks are measured, placed
+    top-down (the count and address bottom-up), and the type shrinks until they do not meet.
+    """
+    frame = _ShareFrame.of(size)
+    image = Image.new("RGB", (frame.width, frame.height), BRAND)
+    draw = ImageDraw.Draw(image)
+    url = campaign_url(campaign)
+    address = url.split("://", 1)[-1]
+    fit = _fit_share_type(draw, frame, _share_words(campaign, count), address, count)
+    boxes: list[Box] = []
+    y = frame.top
+    for f, lines, gap in fit.head:
+        y = _write_lines(draw, boxes, lines, f, frame.margin, y) + f.size * gap
+    if frame.tall:
+        _draw_share_qr(image, draw, boxes, frame, fit, y, url)
+    _draw_share_foot(draw, boxes, frame, fit, count, address)
+    margin = min(frame.margin * 0.5, frame.top)
+    return Printed(_png(image, url), frame.width, frame.height, margin, boxes)
+
+
+# The flyer's foot: a QR code this many mm square, and the gap between it and the text beside it.
+FLYER_QR = 48
+FLYER_QR_GAP = 6
+
+
+@dataclass
+class _FlyerFoot:
+    """The foot of the flyer, measured before the petition is placed above it."""
+
+    side: list  # [(text, size, style, space after)] beside the QR code
+    side_x: float
+    side_width: float
+    side_height: float
+    url_size: float
+    top: float
+
+
+def _flyer_head(pdf: Document, campaign: Campaign, language: str) -> float:
+    """The title (at most two lines, as large as fits) and the ask; returns the y below them."""
+    y = pdf.band() + 5
+    place = f"{campaign.name}, {campaign.state_name}"
+    title = _("End 287(g) in %(place)s") % {"place": place}
+    size = 26.0
+    while size > 16 and len(pdf.lines(title, width=pdf.epw, size=size, style="B")) > 2:
+        size -= 1
+    y = pdf.text(title, y=y, size=size, style="B", leading=1.15) + 2
+    ask = call_to_action(campaign, language)
+    return pdf.text(ask, y=y, size=15, style="B", color=BRAND) + 4
+
+
+def _flyer_foot(pdf: Document, url: str, *, head: str) -> _FlyerFoot:
+    """The QR code, beside it how to sign and the privacy line, the address below: measured."""
+    side_x = pdf.l_margin + FLYER_QR + FLYER_QR_GAP
+    side_width = pdf.w - pdf.r_margin - side_x
+    side = [
+        (_("Sign the petition"), 16, "B", 4),
+        (_("Scan the code with your phone's camera, or type the address below."), 12, "", 3),
+        (
+            _(
+                "You choose what {head} sees: by default you are only counted. We never ask "
+                "about immigration status."
+            ).format(head=head),
+            10.5,
+            "",
+            0,
+        ),
+    ]
+    side_height = sum(
+        pdf.text_height(text, width=side_width, size=s, style=st) + after
+        for text, s, st, after in side
+    )
+    url_size = pdf.fitted_size([url], pdf.epw - 2 * pdf.c_margin, 15, "B")
+    url_height = url_size * 0.3528 * 1.4
+    foot_height = max(FLYER_QR, side_height) + 4 + url_height
+    return _FlyerFoot(side, side_x, side_width, side_height, url_size, pdf.bottom - foot_height)
+
+
+def _flyer_petition_size(pdf: Document, needed, y: float, foot_top: float) -> tuple[float, bool]:
+    """The petition's type size, and whether it goes on to a second page.
+
+    The largest size (12.5 pt down to 8.5) that fits above the foot; too long even in small
+    type, the petition fills the first page and goes on above the foot on the next, in the
+    size the two pages hold together.
+    """
+    room = foot_top - 6 - y
+    body_size = 12.5
+    while body_size > 8.5 and needed(body_size) > room:
+        body_size -= 0.25
+    overflow = needed(body_size) > room
+    if overflow:
+        next_page_room = foot_top - 6 - (pdf.t_margin + 9 + 5)  # below the band and its gap
+        both = (pdf.bottom - y) + next_page_room
+        body_size = 12.5
+        while body_size > 8.5 and needed(body_size) + 2 * body_size * 0.46 > both:
+            body_size -= 0.25
+    return body_size, overflow
+
+
+def _flyer_petition(pdf: Document, petition, language: str, y: float, foot_top: float) -> None:
+    """The whole petition between the ask and the foot (continued on a second page if need be)."""
+    width = pdf.epw
+    body = petition.body(language)
+    heading = petition.title(language)
+
+    def needed(size: float) -> float:
+        return (
+            pdf.text_height(heading, width=width, size=size + 2, style="B")
+            + 2
+            + pdf.text_height(body, width=width, size=size)
+        )
+
+    body_size, overflow = _flyer_petition_size(pdf, needed, y, foot_top)
+    line_height = body_size * 0.3528 * 1.3
+    y = pdf.text(heading, y=y, size=body_size + 2, style="B") + 2
+    for line in pdf.lines(body, width=width, size=body_size):
+        limit = pdf.bottom if overflow and pdf.page == 1 else foot_top - 6
+        if y + line_height > limit:
+            pdf.add_page()
+            y = pdf.band() + 5
+        y = pdf.text(line, y=y, size=body_size) if line.strip() else y + line_height
+    if y > foot_top - 6:
+        pdf.add_page()
+        pdf.band()
+
+
+def _draw_flyer_foot(pdf: Document, foot: _FlyerFoot, url: str) -> None:
+    top = foot.top
+    pdf.qr(url, x=pdf.l_margin, y=top, size=FLYER_QR)
+    y = top + 1
+    for text, s, st, after in foot.side:
+        y = pdf.text(text, x=foot.side_x, y=y, width=foot.side_width, size=s, style=st) + after
+    # The address on one line, as large as fits, so it can be typed from paper.
+    address_y = top + max(FLYER_QR, foot.side_height) + 4
+    pdf.text(url, y=address_y, size=foot.url_size, style="B", leading=1.4)
 
 
 def flyer(campaign: Campaign, *, language: str, petition) -> Printed:
@@ -286,89 +469,13 @@ def flyer(campaign: Campaign, *, language: str, petition) -> Printed:
     """
     url = campaign_url(campaign, language=language, source="flyer")
     with translation.override(language):
-        place = f"{campaign.name}, {campaign.state_name}"
         pdf = Document(title=_("End 287(g) in %(place)s") % {"place": campaign.name}, margin=16)
         pdf.add_page()
-        y = pdf.band() + 5
-        width = pdf.epw
-        title = _("End 287(g) in %(place)s") % {"place": place}
-        size = 26.0
-        while size > 16 and len(pdf.lines(title, width=width, size=size, style="B")) > 2:
-            size -= 1
-        y = pdf.text(title, y=y, size=size, style="B", leading=1.15) + 2
-        ask = call_to_action(campaign, language)
-        y = pdf.text(ask, y=y, size=15, style="B", color=BRAND) + 4
-
-        # The foot: the QR code, beside it how to sign and the privacy line, the address below.
-        qr_size = 48
-        gap = 6
-        side_x = pdf.l_margin + qr_size + gap
-        side_width = pdf.w - pdf.r_margin - side_x
-        side = [
-            (_("Sign the petition"), 16, "B", 4),
-            (_("Scan the code with your phone's camera, or type the address below."), 12, "", 3),
-            (
-                _(
-                    "You choose what {head} sees: by default you are only counted. We never ask "
-                    "about immigration status."
-                ).format(head=target_title(campaign, language)),
-                10.5,
-                "",
-                0,
-            ),
-        ]
-        side_height = sum(
-            pdf.text_height(text, width=side_width, size=s, style=st) + after
-            for text, s, st, after in side
-        )
-        url_size = pdf.fitted_size([url], width - 2 * pdf.c_margin, 15, "B")
-        url_height = url_size * 0.3528 * 1.4
-        foot_height = max(qr_size, side_height) + 4 + url_height
-        foot_top = pdf.bottom - foot_height
-
+        y = _flyer_head(pdf, campaign, language)
+        foot = _flyer_foot(pdf, url, head=target_title(campaign, language))
         if petition:
-            body = petition.body(language)
-            heading = petition.title(language)
-            room = foot_top - 6 - y
-
-            def needed(size: float) -> float:
-                return (
-                    pdf.text_height(heading, width=width, size=size + 2, style="B")
-                    + 2
-                    + pdf.text_height(body, width=width, size=size)
-                )
-
-            body_size = 12.5
-            while body_size > 8.5 and needed(body_size) > room:
-                body_size -= 0.25
-            # Too long even in small type: the petition fills the first page and goes on above the
-            # foot on the next, in the size the two pages hold together.
-            overflow = needed(body_size) > room
-            if overflow:
-                next_page_room = foot_top - 6 - (pdf.t_margin + 9 + 5)  # below the band and its gap
-                both = (pdf.bottom - y) + next_page_room
-                body_size = 12.5
-                while body_size > 8.5 and needed(body_size) + 2 * body_size * 0.46 > both:
-                    body_size -= 0.25
-            line_height = body_size * 0.3528 * 1.3
-            y = pdf.text(heading, y=y, size=body_size + 2, style="B") + 2
-            for line in pdf.lines(body, width=width, size=body_size):
-                limit = pdf.bottom if overflow and pdf.page == 1 else foot_top - 6
-                if y + line_height > limit:
-                    pdf.add_page()
-                    y = pdf.band() + 5
-                y = pdf.text(line, y=y, size=body_size) if line.strip() else y + line_height
-            if y > foot_top - 6:
-                pdf.add_page()
-                pdf.band()
-
-        top = foot_top
-        pdf.qr(url, x=pdf.l_margin, y=top, size=qr_size)
-        y = top + 1
-        for text, s, st, after in side:
-            y = pdf.text(text, x=side_x, y=y, width=side_width, size=s, style=st) + after
-        # The address on one line, as large as fits, so it can be typed from paper.
-        pdf.text(url, y=top + max(qr_size, side_height) + 4, size=url_size, style="B", leading=1.4)
+            _flyer_petition(pdf, petition, language, y, foot.top)
+        _draw_flyer_foot(pdf, foot, url)
     return pdf.printed()
 
 

@@ -30,6 +30,20 @@ def render_email(template: str, language: str, context: dict) -> tuple[str, str]
     return subject, body
 
 
+def with_unsubscribe(subject: str, body: str, *, to: str, unsubscribe_url: str) -> EmailMessage:
+    """A message its reader can stop from the mail app: List-Unsubscribe with one-click POST
+    (RFC 8058), the link the body also carries."""
+    return EmailMessage(
+        subject,
+        body,
+        to=[to],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
 def retry_delay(attempt: int) -> timedelta:
     """1, 2, 4 … minutes, at most six hours between tries."""
     return timedelta(minutes=min(2 ** (attempt - 1), 360))

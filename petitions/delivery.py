@@ -102,6 +102,107 @@ def _number(n: int) -> str:
     return formats.number_format(n, force_grouping=True)
 
 
+def _heading(pdf: Document, text: str, size: float = 13) -> None:
+    pdf.ln(3)
+    pdf.set_font("DejaVu", "B", size)
+    pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+
+
+def _paragraph(pdf: Document, text: str, size: float = 11) -> None:
+    pdf.set_font("DejaVu", "", size)
+    pdf.multi_cell(0, size * 0.48, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _addressees(pdf: Document, summary: DeliverySummary) -> None:
+    """To whom the petition goes, and on whose behalf."""
+    campaign = summary.campaign
+    _heading(pdf, _("To:"), 12)
+    for target in summary.targets:
+        lines = [target.name, target.office, target.address]
+        _paragraph(pdf, "\n".join(line for line in lines if line))
+        pdf.ln(1)
+    _paragraph(
+        pdf,
+        _("Delivered on behalf of the people of %(place)s, %(state)s")
+        % {"place": campaign.name, "state": campaign.state_name},
+    )
+
+
+def _petition_texts(pdf: Document, summary: DeliverySummary, language: str) -> None:
+    """Each version people signed, with how many signed it when there were several."""
+    several = len(summary.versions) > 1
+    for text, n in summary.versions:
+        _heading(pdf, text.title(language), 15)
+        _paragraph(pdf, text.body(language))
+        if several:
+            pdf.ln(1)
+            _paragraph(
+                pdf, _("Signed in this version by %(count)s people.") % {"count": _number(n)}, 10
+            )
+
+
+def _counts(pdf: Document, summary: DeliverySummary) -> None:
+    """The verified total, how it was verified, and its split by residence and by channel."""
+    tally = summary.tally
+    _heading(pdf, _("Verified signatures: %(count)s") % {"count": _number(summary.verified)}, 14)
+    _paragraph(
+        pdf,
+        _(
+            "Each online signature was confirmed from its signer's own email address; "
+            "paper and in-person signatures were attested by the campaign's leader."
+        ),
+        10,
+    )
+    _paragraph(
+        pdf,
+        _("County residents: %(residents)s · Supporters elsewhere: %(elsewhere)s")
+        % {"residents": _number(tally.residents), "elsewhere": _number(tally.elsewhere)},
+    )
+    _paragraph(
+        pdf,
+        _("Online: %(online)s · On paper: %(paper)s · In person: %(in_person)s")
+        % {
+            "online": _number(tally.online),
+            "paper": _number(summary.paper),
+            "in_person": _number(summary.in_person),
+        },
+    )
+
+
+def _zip_codes(pdf: Document, summary: DeliverySummary) -> None:
+    """Signatures per ZIP code, the small groups folded into one line."""
+    _heading(pdf, _("Signatures by ZIP code"))
+    pdf.set_font("DejaVu", "", 11)
+    for zip_code, n in summary.zips:
+        pdf.cell(40, 6, zip_code)
+        pdf.cell(0, 6, _number(n), new_x="LMARGIN", new_y="NEXT")
+    if summary.other_zips:
+        pdf.cell(40, 6, _("Other ZIP codes"))
+        pdf.cell(0, 6, _number(summary.other_zips), new_x="LMARGIN", new_y="NEXT")
+    _paragraph(
+        pdf,
+        _("ZIP codes with fewer than %(n)s signers are grouped, to protect their privacy.")
+        % {"n": MIN_ZIP_GROUP},
+        9,
+    )
+
+
+def _names(pdf: Document, summary: DeliverySummary) -> None:
+    """The names of those who chose to be named, and why the others are not."""
+    _heading(pdf, _("Signers who chose to be named"))
+    if summary.names:
+        _paragraph(pdf, ", ".join(summary.names))
+    _paragraph(
+        pdf,
+        _(
+            "Other signers chose to be counted without their names. Many people in our "
+            "community cannot safely put their name on a list that reaches law enforcement."
+        ),
+        9,
+    )
+
+
 def delivery_pdf(summary: DeliverySummary, *, language: str) -> bytes:
     """The printable petition for the sheriff's office (US Letter)."""
     campaign = summary.campaign
@@ -112,89 +213,17 @@ def delivery_pdf(summary: DeliverySummary, *, language: str) -> bytes:
         # A long list of names flows from page to page: this document lets fpdf2 break pages.
         pdf.set_auto_page_break(auto=True, margin=15)
         pdf.add_page()
-
-        def heading(text, size=13):
-            pdf.ln(3)
-            pdf.set_font("DejaVu", "B", size)
-            pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(1)
-
-        def paragraph(text, size=11):
-            pdf.set_font("DejaVu", "", size)
-            pdf.multi_cell(0, size * 0.48, text, new_x="LMARGIN", new_y="NEXT")
-
-        heading(_("To:"), 12)
-        for target in summary.targets:
-            lines = [target.name, target.office, target.address]
-            paragraph("\n".join(line for line in lines if line))
-            pdf.ln(1)
-        paragraph(
-            _("Delivered on behalf of the people of %(place)s, %(state)s")
-            % {"place": campaign.name, "state": campaign.state_name}
-        )
-
-        several = len(summary.versions) > 1
-        for text, n in summary.versions:
-            heading(text.title(language), 15)
-            paragraph(text.body(language))
-            if several:
-                pdf.ln(1)
-                paragraph(
-                    _("Signed in this version by %(count)s people.") % {"count": _number(n)},
-                    size=10,
-                )
-
-        tally = summary.tally
-        heading(_("Verified signatures: %(count)s") % {"count": _number(summary.verified)}, 14)
-        paragraph(
-            _(
-                "Each online signature was confirmed from its signer's own email address; "
-                "paper and in-person signatures were attested by the campaign's leader."
-            ),
-            size=10,
-        )
-        paragraph(
-            _("County residents: %(residents)s · Supporters elsewhere: %(elsewhere)s")
-            % {"residents": _number(tally.residents), "elsewhere": _number(tally.elsewhere)}
-        )
-        paragraph(
-            _("Online: %(online)s · On paper: %(paper)s · In person: %(in_person)s")
-            % {
-                "online": _number(tally.online),
-                "paper": _number(summary.paper),
-                "in_person": _number(summary.in_person),
-            }
-        )
-
-        heading(_("Signatures by ZIP code"))
-        pdf.set_font("DejaVu", "", 11)
-        for zip_code, n in summary.zips:
-            pdf.cell(40, 6, zip_code)
-            pdf.cell(0, 6, _number(n), new_x="LMARGIN", new_y="NEXT")
-        if summary.other_zips:
-            pdf.cell(40, 6, _("Other ZIP codes"))
-            pdf.cell(0, 6, _number(summary.other_zips), new_x="LMARGIN", new_y="NEXT")
-        paragraph(
-            _("ZIP codes with fewer than %(n)s signers are grouped, to protect their privacy.")
-            % {"n": MIN_ZIP_GROUP},
-            size=9,
-        )
-
-        heading(_("Signers who chose to be named"))
-        if summary.names:
-            paragraph(", ".join(summary.names))
-        paragraph(
-            _(
-                "Other signers chose to be counted without their names. Many people in our "
-                "community cannot safely put their name on a list that reaches law enforcement."
-            ),
-            size=9,
-        )
+        _addressees(pdf, summary)
+        _petition_texts(pdf, summary, language)
+        _counts(pdf, summary)
+        _zip_codes(pdf, summary)
+        _names(pdf, summary)
         pdf.ln(4)
-        paragraph(
+        _paragraph(
+            pdf,
             _("Printed %(date)s from end287g.")
             % {"date": formats.date_format(timezone.localdate(), "DATE_FORMAT")},
-            size=8,
+            8,
         )
     return bytes(pdf.output())
 

@@ -5,14 +5,11 @@ One module for all: the services share them (a view catches PetitionError for an
 
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.errors import Refused
 
-class PetitionError(Exception):
-    message = _("Something went wrong.")
 
-    def __init__(self, message=None):
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
+class PetitionError(Refused):
+    """A petitions refusal (the message handling is campaigns' Refused, shared by both apps)."""
 
 
 class SigningClosed(PetitionError):
@@ -38,7 +35,10 @@ class DeliveryNotReady(PetitionError):
     message = _("The delivery kit opens when the petition reaches its goal.")
 
 
-class NotTheLeader(PetitionError):
+class OnlyTheLeaderGathers(PetitionError):
+    """Paper sheets and the signing table are the active leader's (campaigns' NotLeading is the
+    same refusal for a change of leader)."""
+
     message = _("Only the campaign's leader can gather signatures for it.")
 
 

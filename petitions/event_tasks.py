@@ -9,7 +9,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import translation
 
-from config.mail import render_email, send_or_retry
+from config.mail import render_email, send_or_retry, with_unsubscribe
 from config.outbox import enqueue_with_transaction
 
 from . import tokens
@@ -73,15 +73,7 @@ def send_event_invitation(event_id: int, signature_id: int, attempt: int = 1) ->
             show_address=not event.address_private,
         )
     subject, body = render_email("petitions/email/event_invitation", language, context)
-    message = EmailMessage(
-        subject,
-        body,
-        to=[signature.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
+    message = with_unsubscribe(subject, body, to=signature.email, unsubscribe_url=unsubscribe_url)
     return send_or_retry(
         message, send_event_invitation, attempt, event_id=event_id, signature_id=signature_id
     )
@@ -107,37 +99,32 @@ def _rsvp_email(rsvp: Rsvp, template: str) -> EmailMessage:
         )
         context.update(rsvp=rsvp, cancel_url=cancel_url)
     subject, body = render_email(template, language, context)
-    message = EmailMessage(
-        subject,
-        body,
-        to=[rsvp.email],
-        headers={
-            "List-Unsubscribe": f"<{cancel_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
+    message = with_unsubscribe(subject, body, to=rsvp.email, unsubscribe_url=cancel_url)
     calendar = event_ics(event, language=language, event_url=context["event_url"])
     message.attach(calendar_attachment(calendar))
     return message
 
 
-@task
-def send_rsvp_confirmation(rsvp_id: int, attempt: int = 1) -> bool:
-    """'See you there', with the meeting point and the calendar file."""
+def _send_before_the_event(task_obj, rsvp_id: int, attempt: int, template: str) -> bool:
+    """An RSVP's email while the event still stands (none once it is cancelled or past)."""
     rsvp = _reachable_rsvp(rsvp_id)
     if rsvp is None or not is_open(rsvp.event):
         return False
-    message = _rsvp_email(rsvp, "petitions/email/event_rsvp")
-    return send_or_retry(message, send_rsvp_confirmation, attempt, rsvp_id=rsvp_id)
+    message = _rsvp_email(rsvp, template)
+    return send_or_retry(message, task_obj, attempt, rsvp_id=rsvp_id)
+
+
+@task
+def send_rsvp_confirmation(rsvp_id: int, attempt: int = 1) -> bool:
+    """'See you there', with the meeting point and the calendar file."""
+    template = "petitions/email/event_rsvp"
+    return _send_before_the_event(send_rsvp_confirmation, rsvp_id, attempt, template)
 
 
 @task
 def send_event_reminder(rsvp_id: int, attempt: int = 1) -> bool:
-    rsvp = _reachable_rsvp(rsvp_id)
-    if rsvp is None or not is_open(rsvp.event):
-        return False
-    message = _rsvp_email(rsvp, "petitions/email/event_reminder")
-    return send_or_retry(message, send_event_reminder, attempt, rsvp_id=rsvp_id)
+    template = "petitions/email/event_reminder"
+    return _send_before_the_event(send_event_reminder, rsvp_id, attempt, template)
 
 
 @task

@@ -44,7 +44,45 @@ def clean_zip_code(value: str) -> str:
     return value
 
 
-class SignForm(forms.Form):
+def email_field(*, help_text, required_message) -> forms.EmailField:
+    """The email a visitor types to sign or to RSVP: one label, widget and format message."""
+    return forms.EmailField(
+        label=_("Your email"),
+        max_length=254,
+        help_text=help_text,
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "class": "form-control", "inputmode": "email"}
+        ),
+        error_messages={
+            "required": required_message,
+            "invalid": _("Enter an email address like name@example.com."),
+        },
+    )
+
+
+def website_field() -> forms.CharField:
+    """The honeypot: hidden, so people leave it empty; bots fill every field they find."""
+    return forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
+class SignerCleaning:
+    """The rules for a signer's name, ZIP code and choice of visibility, wherever they sign."""
+
+    def clean_name(self):
+        return clean_name(self.cleaned_data["name"])
+
+    def clean_zip_code(self):
+        return clean_zip_code(self.cleaned_data["zip_code"])
+
+    def clean_visibility(self):
+        return clean_visibility(self.cleaned_data["visibility"])
+
+
+class SignForm(SignerCleaning, forms.Form):
     """Name, email, ZIP and what the decision-maker may see. Nothing else is ever asked."""
 
     name = forms.CharField(
@@ -53,17 +91,9 @@ class SignForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name", "class": "form-control"}),
         error_messages={"required": _("Enter your name.")},
     )
-    email = forms.EmailField(
-        label=_("Your email"),
-        max_length=254,
+    email = email_field(
         help_text=_("We send you a link to confirm your signature."),
-        widget=forms.EmailInput(
-            attrs={"autocomplete": "email", "class": "form-control", "inputmode": "email"}
-        ),
-        error_messages={
-            "required": _("Enter your email address, so you can confirm your signature."),
-            "invalid": _("Enter an email address like name@example.com."),
-        },
+        required_message=_("Enter your email address, so you can confirm your signature."),
     )
     zip_code = forms.CharField(
         label=_("ZIP code"),
@@ -90,16 +120,11 @@ class SignForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
-    # Left empty by people (it is hidden); bots fill every field they find.
-    website = forms.CharField(
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = website_field()
     src = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["website"].label = _("Leave this field empty")
         self.helper = fields_helper(
             "src", "name", "email", "zip_code", "visibility", "keep_updated", honeypot("website")
         )
@@ -110,17 +135,8 @@ class SignForm(forms.Form):
             "Enter your 5-digit ZIP code, for example 77550."
         )
 
-    def clean_name(self):
-        return clean_name(self.cleaned_data["name"])
-
     def clean_email(self):
         return clean_email(self.cleaned_data["email"])
-
-    def clean_zip_code(self):
-        return clean_zip_code(self.cleaned_data["zip_code"])
-
-    def clean_visibility(self):
-        return clean_visibility(self.cleaned_data["visibility"])
 
     def clean_src(self):
         return clean_source(self.cleaned_data["src"])
@@ -179,7 +195,7 @@ SIGN_CLEANERS = {
 }
 
 
-class SignerDetailsForm(forms.Form):
+class SignerDetailsForm(SignerCleaning, forms.Form):
     """On the confirmation page: the details that will be counted, which their owner may correct
     (someone else may have signed with their address first)."""
 
@@ -200,15 +216,6 @@ class SignerDetailsForm(forms.Form):
     def submitted(cls, data) -> bool:
         """Whether a POST carries the details (the page's form always does)."""
         return any(field in data for field in cls.FIELDS)
-
-    def clean_name(self):
-        return clean_name(self.cleaned_data["name"])
-
-    def clean_zip_code(self):
-        return clean_zip_code(self.cleaned_data["zip_code"])
-
-    def clean_visibility(self):
-        return clean_visibility(self.cleaned_data["visibility"])
 
 
 def photo_format(upload) -> str | None:
@@ -411,7 +418,7 @@ class PaperBatchForm(forms.Form):
         return clean_photo(self.cleaned_data.get("photo"))
 
 
-class TableSignForm(forms.Form):
+class TableSignForm(SignerCleaning, forms.Form):
     """The signing table: big, simple, nothing remembered. The email is only for updates."""
 
     name = forms.CharField(
@@ -458,15 +465,6 @@ class TableSignForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Larger type: the table's stylesheet (.table-mode); no autofill: each widget and the form.
         self.helper = fields_helper()
-
-    def clean_name(self):
-        return clean_name(self.cleaned_data["name"])
-
-    def clean_zip_code(self):
-        return clean_zip_code(self.cleaned_data["zip_code"])
-
-    def clean_visibility(self):
-        return self.cleaned_data["visibility"] or Visibility.COUNTED
 
 
 class CampaignUpdateForm(forms.Form):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.forms import fields_helper, honeypot
 
-from .forms import clean_name
+from .forms import clean_name, email_field, website_field
 
 # ISO values whatever the language: the browser's date and time pickers send and read these.
 DATE_FORMAT = "%Y-%m-%d"
@@ -87,27 +87,14 @@ class RsvpForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "given-name", "class": "form-control"}),
         error_messages={"required": _("Enter your first name.")},
     )
-    email = forms.EmailField(
-        label=_("Your email"),
-        max_length=254,
+    email = email_field(
         help_text=_("We send you the details and a calendar file, and a reminder the day before."),
-        widget=forms.EmailInput(
-            attrs={"autocomplete": "email", "class": "form-control", "inputmode": "email"}
-        ),
-        error_messages={
-            "required": _("Enter your email address, so we can send you the details."),
-            "invalid": _("Enter an email address like name@example.com."),
-        },
+        required_message=_("Enter your email address, so we can send you the details."),
     )
-    # Left empty by people (it is hidden); bots fill every field they find.
-    website = forms.CharField(
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = website_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["website"].label = _("Leave this field empty")
         self.helper = fields_helper("first_name", "email", honeypot("website"))
 
     def clean_first_name(self):

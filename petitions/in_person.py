@@ -16,7 +16,7 @@ from campaigns.models import Campaign
 from .errors import (
     AlreadyChecked,
     NotAttested,
-    NotTheLeader,
+    OnlyTheLeaderGathers,
     PetitionError,
     ReasonRequired,
     SigningClosed,
@@ -49,14 +49,14 @@ class PaperRow:
 
 
 def _lock_campaign_for(campaign: Campaign, user) -> Campaign:
-    """The campaign locked for its active leader (anyone else: NotTheLeader).
+    """The campaign locked for its active leader (anyone else: OnlyTheLeaderGathers).
 
     The lock keeps two entries from both missing each other's repeat. FOR NO KEY UPDATE: online
     signatures (their foreign key takes FOR KEY SHARE) are not blocked by it.
     """
     campaign = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
     if user is None or not campaign.leaderships.of_team(user).exists():
-        raise NotTheLeader
+        raise OnlyTheLeaderGathers
     return campaign
 
 

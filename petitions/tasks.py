@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 
 from campaigns.models import Campaign
 from campaigns.sharing import share_links
-from config.mail import render_email
+from config.mail import render_email, with_unsubscribe
 from config.mail import send_batch_or_retry as _send_batch
 from config.mail import send_or_retry as _send
 from config.outbox import enqueue_with_transaction
@@ -54,14 +54,8 @@ def _signer_email(signature: Signature, template: str, extra: dict | None = None
     with translation.override(language):
         context = {**_signer_links(signature), **(extra or {})}
     subject, body = render_email(template, language, context)
-    return EmailMessage(
-        subject,
-        body,
-        to=[signature.email],
-        headers={
-            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+    return with_unsubscribe(
+        subject, body, to=signature.email, unsubscribe_url=context["unsubscribe_url"]
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign
 from config.outbox import enqueue_with_transaction
 
+from .errors import PetitionError
 from .models import CampaignUpdate, Signature, UpdateKind, UpdateStatus
 
 ONE_UPDATE_EVERY = timedelta(days=7)
@@ -20,10 +21,8 @@ SUBJECT_MAX = 120
 BODY_MAX = 2000
 
 
-class UpdateRefused(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class UpdateRefused(PetitionError):
+    """Why a leader's update cannot go out (the message says which rule)."""
 
 
 NOT_THE_LEADER = _("Only the campaign's leader can write to its signers.")

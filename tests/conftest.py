@@ -69,6 +69,29 @@ def _english_after_each_test():
     translation.deactivate()
 
 
+# The signer both signing fixtures use unless a test says otherwise: a Galveston County, TX ZIP.
+SIGNER = {
+    "name": "Ana López",
+    "email": "ana@example.org",
+    "zip_code": "77550",
+    "visibility": "counted",
+}
+
+
+def sign_form(**fields) -> dict:
+    """The sign form as a visitor fills it in (the honeypot and share channel left empty)."""
+    return {**SIGNER, "website": "", "src": "", **fields}
+
+
+def sign_path(campaign, prefix: str = "") -> str:
+    """The address the campaign's sign form posts to (prefix "/es" for the Spanish page)."""
+    from django.utils import translation
+
+    # Unprefixed whatever the test thread's language (a Spanish request leaves Spanish active).
+    with translation.override("en"):
+        return f"{prefix}{campaign.get_absolute_url()}sign/"
+
+
 @pytest.fixture
 def sign():
     """Sign a campaign's petition online through the service the form calls:
@@ -76,14 +99,24 @@ def sign():
     from petitions.signing import sign_petition
 
     def _sign(campaign, **overrides):
-        fields = {
-            "name": "Ana López",
-            "email": "ana@example.org",
-            "zip_code": "77550",
-            "visibility": "counted",
-            "language": "en",
-            **overrides,
-        }
-        return sign_petition(campaign, **fields)
+        return sign_petition(campaign, **{**SIGNER, "language": "en", **overrides})
+
+    return _sign
+
+
+@pytest.fixture
+def sign_over_http(client, django_capture_on_commit_callbacks):
+    """Sign as a visitor does, over HTTP: POST the campaign's sign form and return the response.
+
+    `sign_over_http(campaign, prefix="/es", visitor=other_client, headers={...}, **fields)`;
+    the form is sign_form(**fields), the visitor the test's `client` unless given. What the
+    request queued for after its commit (the outbox: emails, the tally) runs, as it would.
+    """
+
+    def _sign(campaign, *, prefix="", visitor=None, headers=None, **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            return (visitor or client).post(
+                sign_path(campaign, prefix), sign_form(**fields), headers=headers or {}
+            )
 
     return _sign

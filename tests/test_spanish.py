@@ -540,24 +540,11 @@ def test_search_finds_a_state_by_its_spanish_name(client, wake):
 # Emails ----------------------------------------------------------------------------------------
 
 
-def _sign(client, prefix, email, django_capture_on_commit_callbacks):
-    data = {
-        "name": "Lucía Gómez",
-        "email": email,
-        "zip_code": "77550",
-        "visibility": "counted",
-        "website": "",
-        "src": "",
-    }
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"{prefix}/campaigns/tx/galveston-county/sign/", data)
-    assert response.status_code == 303
-
-
 def test_a_spanish_signer_gets_the_confirmation_email_in_spanish(
-    client, campaign, mailoutbox, django_capture_on_commit_callbacks
+    sign_over_http, campaign, mailoutbox
 ):
-    _sign(client, "/es", "lucia@example.org", django_capture_on_commit_callbacks)
+    response = sign_over_http(campaign, prefix="/es", name="Lucía Gómez", email="lucia@example.org")
+    assert response.status_code == 303
     (message,) = mailoutbox
     assert message.subject.startswith("Confirme su firma:")
     assert "Pongamos fin al 287(g) en el condado de Galveston" in message.subject
@@ -569,19 +556,19 @@ def test_a_spanish_signer_gets_the_confirmation_email_in_spanish(
 
 
 def test_an_english_signer_gets_the_confirmation_email_in_english(
-    client, campaign, mailoutbox, django_capture_on_commit_callbacks
+    sign_over_http, campaign, mailoutbox
 ):
-    _sign(client, "", "ann@example.org", django_capture_on_commit_callbacks)
+    response = sign_over_http(campaign, prefix="", name="Lucía Gómez", email="ann@example.org")
+    assert response.status_code == 303
     (message,) = mailoutbox
     assert message.subject.startswith("Confirm your signature:")
     assert "http://testserver/confirm/" in message.body
 
 
-def test_a_spanish_signer_who_signs_again_is_told_in_spanish(
-    client, campaign, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_a_spanish_signer_who_signs_again_is_told_in_spanish(sign_over_http, campaign, mailoutbox):
     SignatureFactory(campaign=campaign, email="lucia@example.org", language="es")
-    _sign(client, "/es", "lucia@example.org", django_capture_on_commit_callbacks)
+    response = sign_over_http(campaign, prefix="/es", name="Lucía Gómez", email="lucia@example.org")
+    assert response.status_code == 303
     (message,) = mailoutbox
     assert message.subject.startswith("Usted ya firmó:")
     assert "Usted ya la había firmado y confirmado" in message.body

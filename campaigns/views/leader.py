@@ -204,7 +204,7 @@ def step_down(request, campaign, leadership):
     if request.method == "POST":
         try:
             services.step_down(request.user, campaign)
-        except services.NotTheLeader as exc:
+        except services.NotLeading as exc:
             messages.error(request, exc.message)
         else:
             messages.success(

@@ -383,7 +383,7 @@ def test_staff_see_co_leaders_in_the_admin(admin_client, lead, mailoutbox, clien
 def test_the_service_refuses_an_invitation_from_a_co_leader(client, lead, mailoutbox):
     ana = _co_leader(client, lead, mailoutbox)
 
-    with pytest.raises(coleaders.NotTheLeader):
+    with pytest.raises(coleaders.NotLeading):
         coleaders.invite_co_leader(lead.campaign, by=ana, email="eve@example.org", language="en")
 
 

@@ -27,6 +27,7 @@ from petitions import tokens
 from petitions.counting import fresh_tally
 from petitions.models import CampaignTally, Signature, email_key
 from petitions.tasks import follow_up_new_signatures
+from tests.conftest import sign_form, sign_path
 from tests.factories import CampaignFactory, SignatureFactory
 
 SIGNS = 90
@@ -84,11 +85,12 @@ def _request(base, method, path, *, body=None, client_ip, cookie=None):
         conn.close()
 
 
-def _sign(base, campaign, n):
+def _sign_on_live_server(base, campaign, n):
+    # Raw HTTP to the live server (its own address per signer), with the form the fixtures send.
     email = f"fault{n}@example.org"
-    body = urlencode({"name": f"Signer {n}", "email": email, "zip_code": "77550", "website": ""})
+    body = urlencode(sign_form(name=f"Signer {n}", email=email))
     status, headers, html = _request(
-        base, "POST", f"{campaign.get_absolute_url()}sign/", body=body, client_ip=f"10.1.0.{n}"
+        base, "POST", sign_path(campaign), body=body, client_ip=f"10.1.0.{n}"
     )
     return ("sign", email, status, headers, html)
 
@@ -139,7 +141,7 @@ def test_killing_database_connections_mid_request_loses_and_half_writes_nothing(
         cursor.execute("SELECT pg_backend_pid()")
         own_pid = cursor.fetchone()[0]
 
-    jobs = [(_sign, campaign, n) for n in range(SIGNS)]
+    jobs = [(_sign_on_live_server, campaign, n) for n in range(SIGNS)]
     jobs += [(_confirm, signature.uid, n) for n, signature in enumerate(pending)]
     random.Random(6).shuffle(jobs)
     killer = Killer(spare_pid=own_pid)
@@ -194,7 +196,7 @@ def test_killing_database_connections_mid_request_loses_and_half_writes_nothing(
     for i, (kind, key, *_rest) in enumerate(retried):
         if kind == "sign":
             n = int(key.removeprefix("fault").partition("@")[0])
-            again = _sign(live_server.url, campaign, n)
+            again = _sign_on_live_server(live_server.url, campaign, n)
         else:
             again = _confirm(live_server.url, key, 100 + i)
         assert _succeeded(again[0], again[2], again[3]), (kind, key, again[2], again[4][:300])

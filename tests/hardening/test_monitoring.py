@@ -46,11 +46,6 @@ def _signed(campaign, n, *, ago, domain="example.org", zip_code="77550", **kwarg
     )
 
 
-def _sign(client, campaign, email="ana@example.org"):
-    data = {"name": "Ana López", "email": email, "zip_code": "77550", "website": ""}
-    return client.post(f"{campaign.get_absolute_url()}sign/", data)
-
-
 class _FormValues(HTMLParser):
     """What a browser would send for one form, as rendered (inputs, selects, textareas)."""
 
@@ -161,7 +156,9 @@ def test_the_monitor_is_refused_to_everyone_but_staff(client, campaign, who):
 
 
 @override_settings(PAGE_CACHE_SECONDS=10)
-def test_pausing_the_whole_site_from_admin_stops_signing_at_once(client, campaign, staff):
+def test_pausing_the_whole_site_from_admin_stops_signing_at_once(
+    sign_over_http, client, campaign, staff
+):
     visitor = type(client)()
     assert "Sign the petition" in visitor.get(campaign.get_absolute_url()).content.decode()
     site = SiteSettings.load()
@@ -176,7 +173,7 @@ def test_pausing_the_whole_site_from_admin_stops_signing_at_once(client, campaig
 
     # The very next signature is refused with the message, even if the visitor's page (or the
     # shared page cache) still shows the form, and nothing is written.
-    refused = _sign(visitor, campaign)
+    refused = sign_over_http(campaign, visitor=visitor)
     assert refused.status_code == 409
     assert PAUSED in refused.content.decode()
     assert not Signature.objects.exists()
@@ -188,10 +185,12 @@ def test_pausing_the_whole_site_from_admin_stops_signing_at_once(client, campaig
         "sitesettings_form",
         signing_paused=None,
     )
-    assert _sign(visitor, campaign).status_code == 303
+    assert sign_over_http(campaign, visitor=visitor).status_code == 303
 
 
-def test_pausing_one_campaign_from_admin_stops_only_that_campaign(client, campaign, staff):
+def test_pausing_one_campaign_from_admin_stops_only_that_campaign(
+    sign_over_http, client, campaign, staff
+):
     other = CampaignFactory(county=CountyFactory(fips="48201", name="Harris County"))
 
     response = _submit_admin_form(
@@ -205,13 +204,13 @@ def test_pausing_one_campaign_from_admin_stops_only_that_campaign(client, campai
     assert campaign.signing_paused
 
     visitor = type(client)()
-    refused = _sign(visitor, campaign)
+    refused = sign_over_http(campaign, visitor=visitor)
     assert refused.status_code == 409
     assert PAUSED in refused.content.decode()
     page = visitor.get(campaign.get_absolute_url()).content.decode()
     assert PAUSED in page and 'name="email"' not in page
     assert not Signature.objects.filter(campaign=campaign).exists()
-    assert _sign(visitor, other).status_code == 303
+    assert sign_over_http(other, visitor=visitor).status_code == 303
 
 
 def test_a_spiking_domain_is_seen_after_confirmation_deleted_the_addresses(client, campaign, staff):

@@ -7,6 +7,7 @@ from django.core import mail
 from django.test import TestCase
 from django.utils import translation
 
+from tests.conftest import sign_form, sign_path
 from tests.factories import CampaignFactory, LeadershipFactory
 
 GALVESTON_ZIP = "77550"
@@ -30,21 +31,11 @@ def leadership(campaign):
     return LeadershipFactory(campaign=campaign, public_name="Rosa")
 
 
-def sign_url(campaign, prefix=""):
-    return f"{prefix}{campaign.get_absolute_url()}sign/"
+sign_url = sign_path
 
 
 def form_data(**overrides):
-    data = {
-        "name": "Ana María López",
-        "email": "ana@example.org",
-        "zip_code": GALVESTON_ZIP,
-        "visibility": "counted",
-        "website": "",
-        "src": "",
-    }
-    data.update(overrides)
-    return data
+    return sign_form(**{"name": "Ana María López", **overrides})
 
 
 def committed():
