@@ -79,7 +79,7 @@ def shared_page_key(request) -> str | None:
     """
     if not settings.PAGE_CACHE_SECONDS or request.method != "GET" or request.COOKIES:
         return None
-    # As LocaleMiddleware decides for i18n_patterns without a prefix for English: the path alone.
+    # As PathLanguageMiddleware decides (config/language.py): the path alone.
     path = request.path_info
     language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
     params = _page_params(path, language, get_urlconf() or settings.ROOT_URLCONF)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
@@ -56,6 +57,9 @@ def path_in_language(path: str, code: str) -> str:
 
 
 class PreferredLanguageMiddleware:
+    """A GET for an address without a language prefix, from a visitor whose choice (cookie) or
+    browser (Accept-Language) wants Spanish, is sent to "/es/…"."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -72,6 +76,31 @@ class PreferredLanguageMiddleware:
                         response["Cache-Control"] = "private, no-cache"
                         return response
         response = self.get_response(request)
+        return response
+
+
+class PathLanguageMiddleware:
+    """Each request in the language of its path, in place of Django's LocaleMiddleware: "/es/…"
+    Spanish, anything else English.
+
+    That is all LocaleMiddleware decides with i18n_patterns and no prefix for English, after
+    reading the cookie and parsing Accept-Language on every request for nothing (the visitor's
+    preference only ever sends them to another address: PreferredLanguageMiddleware). The
+    response gets what LocaleMiddleware adds: Content-Language, and "Vary: Accept-Language" on an
+    unprefixed address, whose answer (that redirect) depends on it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        in_path = translation.get_language_from_path(request.path_info)
+        request.LANGUAGE_CODE = in_path or settings.LANGUAGE_CODE
+        translation.activate(request.LANGUAGE_CODE)
+        response = self.get_response(request)
+        if in_path is None:
+            patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response
 
 

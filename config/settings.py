@@ -57,21 +57,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Django's, with the policy built once (config/middleware.py).
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     # Reads only the language cookie and Accept-Language: a first visit asking for Spanish at
     # an English address is sent to "/es/…" before any stored English page could answer it.
     "config.language.PreferredLanguageMiddleware",
     # An anonymous GET for a public page is answered here from the shared cache: nothing below
-    # (session, locale, CSRF, auth, messages, account) runs for it (config/caching.py).
+    # (session, language, CSRF, auth, messages, account) runs for it (config/caching.py).
     "config.caching.SharedPageCacheMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's session and messages middleware, idle when a request has no use for them
+    # (config/middleware.py).
+    "config.middleware.SessionMiddleware",
+    # The path's language, and only that (in place of Django's LocaleMiddleware).
+    "config.language.PathLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # A session with a signing table open reaches only the table (petitions/lockdown.py).
