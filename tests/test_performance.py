@@ -36,7 +36,9 @@ QUERY_PINS = {
     "/campaigns/": 2,  # the page of campaigns and the paginator's count (issue 14)
     "/campaigns/tx/galveston-county/": 7,
     "/campaigns/tx/galveston-county/sign/": 5,
-    "/campaigns/tx/galveston-county/signed/": 1,
+    # The "check your email" page names the campaign's decision-maker, read from its agreements
+    # (issue 14: a police department's campaign never says "sheriff"): one query more.
+    "/campaigns/tx/galveston-county/signed/": 2,
     "/campaigns/tx/galveston-county/count/": 3,
     "/campaigns/?state=TX": 2,
     "/campaigns/?state=TX&type=sheriff&model=jail_enforcement&open=1&page=1": 2,
