@@ -3,12 +3,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,12 +23,14 @@ from config.spreadsheets import neutralize
 from petitions.models import SignatureStatus
 
 from . import (
+    list_imports,
     press_admin,  # noqa: F401  (registers the proposals and click counts)
     services,
 )
 from . import upload as contract_upload
 from .forms import MergeForm, OutcomeForm, ReassignForm
-from .importing import ImportFileError, parse_contract_file
+from .ice_lists import Change, model_label
+from .importing import ImportFileError
 from .models import (
     HEAD_ROLES,
     Agency,
@@ -34,13 +38,13 @@ from .models import (
     CoLeaderInvitation,
     CoLeadership,
     Contract,
+    ContractImport,
+    ContractImportStatus,
     County,
     Leadership,
     Target,
     TrainingStep,
 )
-
-IMPORT_SESSION_KEY = "contract_import_token"
 
 # Campaigns, targets, leaders and training (the leader work).
 
@@ -545,13 +549,35 @@ class ExpiryYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class UnlistedFilter(admin.SimpleListFilter):
+    title = gettext_lazy("on ICE's list")
+    parameter_name = "unlisted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", gettext_lazy("Not on ICE's newest list, not confirmed ended"))]
+
+    def queryset(self, request, queryset):
+        return queryset.unlisted() if self.value() == "yes" else queryset
+
+
 @admin.register(Contract)
 class ContractAdmin(ExportMixin, admin.ModelAdmin):
-    list_display = ["state", "county", "agency", "model", "signed_date", "expires", "status"]
+    list_display = [
+        "state",
+        "county",
+        "agency",
+        "model",
+        "signed_date",
+        "expires",
+        "status",
+        "unlisted_since",
+    ]
+    actions = ["confirm_ended"]
     list_filter = [
         ("agency__state", admin.AllValuesFieldListFilter),
         "model",
         "status",
+        UnlistedFilter,
         ExpiryYearFilter,
     ]
     # search_text is folded ("dona ana", "texas"), so a search for a state's name works too.
@@ -591,62 +617,142 @@ class ContractAdmin(ExportMixin, admin.ModelAdmin):
         ]
 
     def import_view(self, request):
-        """Upload, preview (a dry run of the import service), confirm (the same, for real)."""
-        if not self.has_add_permission(request) or not self.has_change_permission(request):
+        """Upload: the file is kept as a staged import, and staff read its summary next."""
+        if not _may_import(self, request):
             raise PermissionDenied
-        if request.method == "POST" and "confirm" in request.POST:
-            return self._import_confirm(request)
         form = contract_upload.ContractUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            name = form.cleaned_data["file"].name
             try:
-                rows, problems = parse_contract_file(form.content, name)
+                staged = list_imports.stage_import(
+                    form.content, form.cleaned_data["file"].name, by=request.user
+                )
             except ImportFileError as exc:
                 form.add_error("file", str(exc))
             else:
-                report = services.import_contracts(rows, problems=problems, dry_run=True)
-                staged = None
-                if report.ok:
-                    staged = contract_upload.stage(form.content, name)
-                    request.session[IMPORT_SESSION_KEY] = staged.token
-                return self._import_render(
-                    request,
-                    "preview",
-                    report=report,
-                    staged=staged,
-                    name=name,
-                    title=_("Check the import"),
-                )
-        return self._import_render(request, "upload", form=form, title=_("Import contracts"))
+                return redirect("admin:campaigns_contractimport_summary", staged.pk)
+        return TemplateResponse(
+            request,
+            "admin/campaigns/contract/import_upload.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Import contracts"),
+                "max_mb": contract_upload.MAX_BYTES // (1024 * 1024),
+                "form": form,
+            },
+        )
 
-    def _import_confirm(self, request):
-        token = request.POST.get("token", "")
-        staged = contract_upload.find(token)
-        if staged is None or request.session.get(IMPORT_SESSION_KEY) != token:
-            self.message_user(
-                request, _("That upload has expired: upload the file again."), messages.ERROR
+    @admin.action(description=gettext_lazy("Confirm that the selected agreements ended"))
+    def confirm_ended(self, request, queryset):
+        ended = sum(list_imports.confirm_ended(contract) for contract in queryset)
+        self.message_user(
+            request,
+            _(
+                "Agreements confirmed ended: %(n)s. Only agreements no longer on ICE's list can "
+                "be confirmed ended this way."
             )
+            % {"n": ended},
+        )
+
+
+def _may_import(model_admin, request) -> bool:
+    contract_admin = model_admin.admin_site.get_model_admin(Contract)
+    return contract_admin.has_add_permission(request) and contract_admin.has_change_permission(
+        request
+    )
+
+
+SUMMARY_PAGE_SIZE = 50
+
+
+@admin.register(ContractImport)
+class ContractImportAdmin(admin.ModelAdmin):
+    """Every uploaded list: its summary, and who confirmed it. Changed only by confirming."""
+
+    list_display = ["name", "listed_on", "status", "uploaded_by", "uploaded_at", "applied_by"]
+    list_filter = ["status"]
+    fields = [
+        "name",
+        "listed_on",
+        "status",
+        "uploaded_by",
+        "uploaded_at",
+        "applied_by",
+        "applied_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/summary/",
+                self.admin_site.admin_view(self.summary_view),
+                name="campaigns_contractimport_summary",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return redirect("admin:campaigns_contractimport_summary", object_id)
+
+    def summary_view(self, request, pk):
+        """The summary of one upload, paged and filtered; the confirm and discard buttons."""
+        if not _may_import(self, request):
+            raise PermissionDenied
+        staged = get_object_or_404(ContractImport, pk=pk)
+        if request.method == "POST":
+            return self._act(request, staged)
+        summary = staged.summary
+        kind = request.GET.get("kind", "")
+        kind = kind if kind in Change.LABELS else ""
+        states = sorted({c["state"] for c in summary.get("changes", []) if c["state"]})
+        state = request.GET.get("state", "").upper()
+        state = state if state in states else ""
+        changes = [
+            {**c, "label": Change.LABELS[c["kind"]], "models_label": model_label(c["models"])}
+            for c in summary.get("changes", [])
+            if (not kind or c["kind"] == kind) and (not state or c["state"] == state)
+        ]
+        page = Paginator(changes, SUMMARY_PAGE_SIZE).get_page(request.GET.get("page"))
+        counts = summary.get("counts", {})
+        return TemplateResponse(
+            request,
+            "admin/campaigns/contract/import_summary.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": Contract._meta,
+                "title": _("Check the import"),
+                "staged": staged,
+                "summary": summary,
+                "kinds": [(k, label, counts.get(k, 0)) for k, label in Change.LABELS.items()],
+                "kind": kind,
+                "states": states,
+                "state": state,
+                "page": page,
+                "page_range": page.paginator.get_elided_page_range(page.number, on_ends=1),
+                "matching": len(changes),
+                "may_confirm": staged.status == ContractImportStatus.STAGED
+                and not counts.get(Change.REJECTED),
+                "query": urlencode({k: v for k, v in (("kind", kind), ("state", state)) if v}),
+            },
+        )
+
+    def _act(self, request, staged):
+        if "discard" in request.POST:
+            list_imports.discard_import(staged.pk)
+            self.message_user(request, _("The upload was discarded."), messages.INFO)
             return redirect("admin:campaigns_contract_import")
         try:
-            report = contract_upload.run(staged, dry_run=False)
-        except ImportFileError as exc:
-            report = None
-            self.message_user(request, str(exc), messages.ERROR)
-        finally:
-            contract_upload.discard(staged)
-            request.session.pop(IMPORT_SESSION_KEY, None)
-        if report is None:
-            return redirect("admin:campaigns_contract_import")
-        if not report.written:
-            # The data changed since the preview and a row no longer fits: show why, nothing written.
-            return self._import_render(
-                request,
-                "preview",
-                report=report,
-                staged=None,
-                name=staged.name,
-                title=_("Nothing was imported"),
-            )
+            report = list_imports.confirm_import(staged.pk, by=request.user)
+        except list_imports.ImportRefused as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return redirect("admin:campaigns_contractimport_summary", staged.pk)
         self.message_user(
             request,
             _("Imported %(name)s: %(summary)s.")
@@ -654,19 +760,6 @@ class ContractAdmin(ExportMixin, admin.ModelAdmin):
             messages.SUCCESS,
         )
         return redirect("admin:campaigns_contract_changelist")
-
-    def _import_render(self, request, step, *, title, **context):
-        return TemplateResponse(
-            request,
-            f"admin/campaigns/contract/import_{step}.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": title,
-                "max_mb": contract_upload.MAX_BYTES // (1024 * 1024),
-                **context,
-            },
-        )
 
 
 @admin.register(Agency)

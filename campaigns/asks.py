@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from . import places
 from .states import state_name
@@ -213,7 +214,12 @@ def status_line(contract, language: str, today: date | None = None) -> str:
         parts = []
         if contract.signed_date:
             parts.append(_("signed %(date)s") % {"date": _day(contract.signed_date)})
-        if ask.kind == AskKind.END:
+        if getattr(contract, "unlisted_since", None) and contract.is_in_force:
+            # Missing from ICE's newer list; staff have not confirmed that it ended.
+            parts.append(
+                _("not on ICE's list since %(date)s") % {"date": _day(contract.unlisted_since)}
+            )
+        elif ask.kind == AskKind.END:
             listed = list_date(contract)
             text = _("in force, no end date")
             if listed:
@@ -295,3 +301,45 @@ def call_to_action(campaign, language: str, ask: Ask | None = None) -> str:
             AskKind.END_NOW: _("Tell %(who)s: end the renewed 287(g) agreement with ICE now."),
         }[ask.kind] % {"who": who}
     return places.contract_articles(text)
+
+
+def where_in_state(campaign, language: str) -> str:
+    """The place a heading names, with its state once: "Baldwin County, Alabama", "Camp Hill,
+    Alabama", "Alabama" (a statewide agency's campaign)."""
+    state = state_name(campaign.state, language=language)
+    if campaign_kind(campaign) == Kind.STATE:
+        return state
+    return f"{where(campaign, language)}, {state}"
+
+
+def residents_label(campaign, count: int, language: str) -> str:
+    """The progress block's "N county residents": signers who live where the agreement reaches."""
+    kind = campaign_kind(campaign)
+    with translation.override(language):
+        if kind == Kind.CITY:
+            text = ngettext("%(n)s resident of the area", "%(n)s residents of the area", count)
+        elif kind == Kind.STATE:
+            text = ngettext("%(n)s resident of the state", "%(n)s residents of the state", count)
+        else:
+            text = ngettext("%(n)s county resident", "%(n)s county residents", count)
+        return text % {"n": intcomma(count)}
+
+
+def leader_text(text: str, campaign, language: str) -> str:
+    """Staff-written text for a leader (the training) with the campaign's people in it:
+    {head} ("the police chief"), {Head} ("The police chief"), {elected} ("the mayor and city
+    council of Camp Hill, Alabama"). Other braces are left as written."""
+
+    class Blank(dict):
+        def __missing__(self, key):
+            return "{" + key + "}"
+
+    head = target_title(campaign, language)
+    values = Blank(
+        head=head, Head=head[:1].upper() + head[1:], elected=elected_body(campaign, language)
+    )
+    try:
+        filled = text.format_map(values)
+    except (ValueError, IndexError):  # a stray brace in staff's text: show it as written
+        return text
+    return places.contract_articles(filled) if language == "es" else filled

@@ -28,6 +28,9 @@ COUNTY_ALIASES = {
 }
 
 
+_SAINT = re.compile(r"^(st|ste)\.?\s+", re.IGNORECASE)
+
+
 @cache
 def _fips():
     return addfips.AddFIPS()
@@ -47,6 +50,10 @@ def resolve_county(name: str, state: str) -> tuple[str | None, str | None]:
         return None, None
     fips = _fips().get_county_fips(name, state=state)
     if fips:
+        return fips, None
+    # ICE writes "St Johns County" where the Census writes "St. Johns County".
+    dotted = _SAINT.sub(lambda m: m[1] + ". ", name.strip())
+    if dotted != name.strip() and (fips := _fips().get_county_fips(dotted, state=state)):
         return fips, None
     alias = COUNTY_ALIASES.get((state.upper(), fold(name)))
     if alias:
@@ -172,12 +179,19 @@ def city_for_zip(zip_code: str) -> str:
     return entry["city"] if entry else ""
 
 
-@cache
 def zip_for_county(fips: str) -> str:
-    """The lowest ZIP code of a county (for a search example), or ""."""
-    return min(
-        (code for code, found in _zip_index().items() if found and found[0] == fips), default=""
-    )
+    """The lowest ZIP code of a county (for a search example, a map's link), or ""."""
+    return _lowest_zips().get(fips, "")
+
+
+@cache
+def _lowest_zips() -> dict[str, str]:
+    # One pass for every county: a state map links a few hundred counties at once.
+    lowest: dict[str, str] = {}
+    for code, found in _zip_index().items():
+        if found and (found[0] not in lowest or code < lowest[found[0]]):
+            lowest[found[0]] = code
+    return lowest
 
 
 # Placing an agency by its name, when ICE's row gives no county.

@@ -91,6 +91,8 @@ class ImportReport:
     placed: dict[str, int] = field(default_factory=dict)
     changes: list[RowChange] = field(default_factory=list)
     campaigns_created: int = 0
+    # Agreements a newer ICE list no longer names, marked "not on ICE's list since" its date.
+    unlisted: int = 0
     written: bool = False
 
     @property
@@ -103,7 +105,7 @@ class ImportReport:
             f"{len(self.rejected)} rejected; {self.campaigns_created} campaigns created; "
             f"agreements placed: {self.placed.get('county', 0)} county, "
             f"{self.placed.get('city', 0)} city, {self.placed.get('state', 0)} state, "
-            f"{len(self.unplaced)} not placed"
+            f"{len(self.unplaced)} not placed; {self.unlisted} no longer on ICE's list"
         )
 
 
@@ -402,6 +404,9 @@ def row_updates(contract: Contract, row: ContractRow, today: date | None = None)
             updates["last_listed"] = row.listed_on
         if contract.first_listed and row.listed_on < contract.first_listed:
             updates["first_listed"] = row.listed_on
+        # Back on a list as new as the one it was missing from: it is listed again.
+        if contract.unlisted_since and row.listed_on >= contract.unlisted_since:
+            updates["unlisted_since"] = None
     if row.status:
         if row.status != contract.status:
             updates["status"] = row.status

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache as default_cache
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -16,9 +17,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .geography import zip_for_county
-from .models import Campaign, CampaignStatus, Jurisdiction
+from .models import IN_FORCE_STATUSES, Campaign, CampaignStatus, Contract, Jurisdiction
 from .places import place_name
-from .states import state_name
+from .states import STATE_FIPS, STATE_NAMES, state_name
 
 ATLAS = Path(settings.BASE_DIR) / "static" / "vendor" / "us-atlas" / "counties-albers-10m.json"
 VIEWBOX = "0 0 975 610"
@@ -32,6 +33,14 @@ COUNTY_DECIMALS = 1
 # Arcs are simplified once per tolerance, so a border shared by two shapes stays identical.
 STATE_TOLERANCE = 0.6
 COUNTY_TOLERANCE = 0.25
+
+
+class Holding:
+    """What a county holds, as the maps shade it (also the CSS class of its shape)."""
+
+    IN_FORCE = "in-force"  # at least one agreement in force (a sheriff's or a city police's)
+    ENDED = "ended"  # agreements on file, none in force
+    NONE = "none"
 
 
 @cache
@@ -149,10 +158,11 @@ def _geometries(layer: str) -> dict[str, dict]:
 
 
 @cache
-def states_path() -> str:
-    """All states as one path: the light background, drawn once per process."""
-    return "".join(
-        _path_data(g, STATE_DECIMALS, STATE_TOLERANCE)
+def state_paths() -> tuple[tuple[str, str], ...]:
+    """(state code or "", path) per state: the light background, each state linking to its page."""
+    codes = {fips: code for code, fips in STATE_FIPS.items()}
+    return tuple(
+        (codes.get(g.get("id", ""), ""), _path_data(g, STATE_DECIMALS, STATE_TOLERANCE))
         for g in _topology()["objects"]["states"]["geometries"]
     )
 
@@ -183,20 +193,47 @@ def city_police_label(name: str, state: str) -> str:
     }
 
 
+def holding_phrase(holding: str) -> str:
+    """What a county holds, in words (the map's colours say it again, never alone)."""
+    if holding == Holding.IN_FORCE:
+        return _("a 287(g) agreement in force")
+    if holding == Holding.ENDED:
+        return _("287(g) agreements that ended")
+    return _("no 287(g) agreement on file")
+
+
+def state_link_label(code: str) -> str:
+    return _("%(state)s: its counties, statewide agencies and campaigns") % {
+        "state": state_name(code)
+    }
+
+
+# Each link is named by its <title> alone (SVG's own way to name a link; an aria-label repeating
+# it would add ~90 KB to the national map).
+
+
 def _svg(counties: list[dict]) -> str:
     title = escape(_("Map of the United States with every county that has a 287(g) contract"))
     out = [
         f'<svg class="us-map" viewBox="{VIEWBOX}" role="group" aria-labelledby="us-map-title" '
         f'xmlns="http://www.w3.org/2000/svg"><title id="us-map-title">{title}</title>'
-        f'<path class="state" aria-hidden="true" d="{states_path()}"/>'
     ]
+    for code, path in state_paths():
+        if code in STATE_NAMES:
+            label = escape(state_link_label(code))
+            url = escape(reverse("campaigns:state", kwargs={"state": code.lower()}))
+            out.append(
+                f'<a href="{url}"><title>{label}</title><path class="state" d="{path}"/></a>'
+            )
+        else:
+            out.append(f'<path class="state" aria-hidden="true" d="{path}"/>')
     for county in counties:
         if not county["drawn"]:
             continue
         label = escape(county["label"])
         out.append(
-            f'<a href="{escape(county["url"])}" aria-label="{label}"><title>{label}</title>'
-            f'<path class="contract" d="{county_path(county["fips"])}"/></a>'
+            f'<a href="{escape(county["url"])}"><title>{label}</title>'
+            f'<path class="contract {county["holding"]}" d="{county_path(county["fips"])}"/></a>'
         )
     out.append("</svg>")
     return "".join(out)
@@ -213,6 +250,14 @@ def render_us_map() -> dict:
     found = (
         Campaign.objects.public()
         .filter(Q(county__isnull=False) | Q(agency__jurisdiction=Jurisdiction.CITY))
+        .annotate(
+            fips=Coalesce("county_id", "agency__county_id"),
+            in_force=Exists(
+                Contract.objects.filter(
+                    agency__county_id=OuterRef("fips"), status__in=IN_FORCE_STATUSES
+                )
+            ),
+        )
         .order_by("state", "county__name")
         .values_list(
             "county_id",
@@ -222,14 +267,16 @@ def render_us_map() -> dict:
             "state",
             "slug",
             "status",
+            "in_force",
         )
     )
     rows, police = [], set()
-    for fips, name, city_fips, city_county, state, slug, status in found:
+    for fips, name, city_fips, city_county, state, slug, status, in_force in found:
+        holding = Holding.IN_FORCE if in_force else Holding.ENDED
         if fips:
-            rows.append((fips, name, state, slug, status))
+            rows.append((fips, name, state, slug, status, holding))
         else:
-            police.add((city_fips, city_county, state, "", status))
+            police.add((city_fips, city_county, state, "", status, holding))
     drawn = {row[0] for row in rows}
     rows += sorted(row for row in police if row[0] not in drawn)
     version = hashlib.sha256(repr(rows).encode()).hexdigest()[:20]
@@ -247,7 +294,7 @@ def render_us_map() -> dict:
 def _build(rows: list[tuple]) -> dict:
     counties = []
     by_fips: dict[str, dict] = {}
-    for fips, name, state, slug, status in rows:
+    for fips, name, state, slug, status, holding in rows:
         if fips in by_fips:  # one more police campaign in a county already listed
             by_fips[fips]["needs_leader"] |= status == CampaignStatus.OPEN
             continue
@@ -264,8 +311,10 @@ def _build(rows: list[tuple]) -> dict:
             "state": state,
             "url": url,
             "status": status,
+            "holding": holding,
+            "holding_text": holding_phrase(holding),
             "needs_leader": status == CampaignStatus.OPEN,
-            "label": label,
+            "label": f"{label}; {holding_phrase(holding)}",
             "drawn": bool(county_path(fips)),
         }
         counties.append(by_fips[fips])
@@ -274,7 +323,12 @@ def _build(rows: list[tuple]) -> dict:
     for county in counties:
         by_state.setdefault(county["state"], []).append(county)
     groups = [
-        {"code": code, "name": state_name(code), "counties": items}
+        {
+            "code": code,
+            "name": state_name(code),
+            "url": reverse("campaigns:state", kwargs={"state": code.lower()}),
+            "counties": items,
+        }
         for code, items in sorted(by_state.items(), key=lambda kv: state_name(kv[0]))
     ]
     return {
@@ -283,3 +337,84 @@ def _build(rows: list[tuple]) -> dict:
         "map_states": groups,
         "map_missing": [c for c in counties if not c["drawn"]],
     }
+
+
+# A state's own map: big enough on a phone to tap a county.
+
+# The narrowest phone we design for (390 px) less the page's side padding.
+PHONE_WIDTH = 358
+# WCAG 2.2's minimum target (24 px), with a margin for the borders drawn over each shape.
+TARGET_PX = 26
+# The share of a state's counties whose shape should reach the target on a phone; the rest (a
+# Virginia independent city, a tiny Georgia county) are reached through the list beside the map.
+TAPPABLE_SHARE = 0.9
+# Wider than this the map is more scrolling than map: the list carries the smallest counties.
+MAX_WIDTH = 1200
+
+
+@cache
+def _county_box(fips: str) -> tuple[float, float, float, float]:
+    xs, ys = [], []
+    for polygon in _polygons(_geometries("counties")[fips]):
+        for ring in polygon:
+            for x, y in _ring(ring, COUNTY_TOLERANCE):
+                xs.append(x)
+                ys.append(y)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+@cache
+def state_frame(code: str) -> dict:
+    """The state's counties as drawn (FIPS -> atlas name), its view box and its size on screen."""
+    prefix = STATE_FIPS.get(code, "--")
+    counties = {
+        fips: g.get("properties", {}).get("name", fips)
+        for fips, g in _geometries("counties").items()
+        if fips.startswith(prefix) and _polygons(g)
+    }
+    if not counties:
+        return {"counties": {}, "view_box": "", "width": 0, "height": 0, "fits": True}
+    boxes = [_county_box(fips) for fips in counties]
+    x0, y0 = min(b[0] for b in boxes) - 1, min(b[1] for b in boxes) - 1
+    x1, y1 = max(b[2] for b in boxes) + 1, max(b[3] for b in boxes) + 1
+    sides = sorted(min(b[2] - b[0], b[3] - b[1]) for b in boxes)
+    small = sides[int(len(sides) * (1 - TAPPABLE_SHARE))]
+    scale = max(PHONE_WIDTH / (x1 - x0), TARGET_PX / small) if small else 1
+    scale = min(scale, MAX_WIDTH / (x1 - x0))
+    width = round((x1 - x0) * scale)
+    return {
+        "counties": counties,
+        "view_box": f"{x0:.1f} {y0:.1f} {x1 - x0:.1f} {y1 - y0:.1f}",
+        "width": width,
+        "height": round((y1 - y0) * scale),
+        # A state that fits a phone's width is drawn to the width of the page; a bigger one at
+        # its own size, in a box that scrolls sideways.
+        "fits": width <= PHONE_WIDTH * 1.05,
+    }
+
+
+def state_svg(code: str, counties: list[dict]) -> str:
+    """A state's counties, each a link named with what it holds; `counties` carries the url,
+    label and holding of every drawn county. Cached by the caller's page cache."""
+    frame = state_frame(code)
+    title = escape(
+        _("Map of %(state)s: every county and the 287(g) agreements it holds")
+        % {"state": state_name(code)}
+    )
+    size = "" if frame["fits"] else f' width="{frame["width"]}" height="{frame["height"]}"'
+    out = [
+        f'<svg class="state-map" viewBox="{frame["view_box"]}"{size} role="group" '
+        f'aria-labelledby="state-map-title" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="state-map-title">{title}</title>'
+    ]
+    for county in counties:
+        if not county["drawn"]:
+            continue
+        label = escape(county["label"])
+        out.append(
+            f'<a href="{escape(county["url"])}"><title>{label}</title>'
+            f'<path class="county {county["holding"]}" d="{county_path(county["fips"])}"/></a>'
+        )
+    out.append("</svg>")
+    # Safe: every name, label and address above is escaped.
+    return mark_safe("".join(out))  # noqa: S308

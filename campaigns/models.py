@@ -1,5 +1,6 @@
 """Counties, agencies, their 287(g) contracts, and the county campaigns with their leaders."""
 
+import re
 import uuid
 from datetime import date
 
@@ -13,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .states import STATE_NAMES, state_name
 from .text import fold
+
+_SAINT_WORD = re.compile(r"\b(st|ste)\.? ")
 
 
 class County(models.Model):
@@ -119,7 +122,8 @@ class Agency(models.Model):
 
     @staticmethod
     def match_key(name: str) -> str:
-        return fold(name).replace("sheriffs office", "sheriff's office")
+        # "St Johns County" and "St. Johns County" are one agency (ICE writes both).
+        return _SAINT_WORD.sub(r"\1. ", fold(name).replace("sheriffs office", "sheriff's office"))
 
     def build_search_text(self) -> str:
         parts = [self.name, STATE_NAMES.get(self.state, ""), self.state]
@@ -177,6 +181,11 @@ class ContractQuerySet(models.QuerySet):
         """The agreements on ICE's list of that date (their latest list is that one)."""
         return self.filter(last_listed=listed_on)
 
+    def unlisted(self):
+        """In force as far as we know, but missing from ICE's newer lists: staff have not yet
+        confirmed that they ended, and no later list has them again."""
+        return self.filter(status__in=IN_FORCE_STATUSES, unlisted_since__isnull=False)
+
 
 class Contract(models.Model):
     """One 287(g) memorandum of agreement between ICE and an agency."""
@@ -196,6 +205,9 @@ class Contract(models.Model):
     # undated source (the 2019 cohort). Today's list is the latest ContractList.
     first_listed = models.DateField(_("first on ICE's list"), null=True, blank=True)
     last_listed = models.DateField(_("last on ICE's list"), null=True, blank=True, db_index=True)
+    # The date of the first newer ICE list it was missing from; cleared when a later list has it
+    # again. Shown while it is in force, until staff confirm that it ended.
+    unlisted_since = models.DateField(_("not on ICE's list since"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -230,6 +242,11 @@ class Contract(models.Model):
     def is_in_force(self) -> bool:
         return self.status in IN_FORCE_STATUSES
 
+    @property
+    def is_unlisted(self) -> bool:
+        """Missing from ICE's newer list, and nobody has confirmed that it ended."""
+        return self.is_in_force and self.unlisted_since is not None
+
     def set_status(self, status: str, *, on: date | None = None) -> bool:
         """Move to `status`, dated `on` (today); False when it already was. The caller saves."""
         if status == self.status:
@@ -237,6 +254,64 @@ class Contract(models.Model):
         self.status = status
         self.status_changed = on or timezone.localdate()
         return True
+
+
+class ContractImportStatus(models.TextChoices):
+    STAGED = "staged", _("Waiting for confirmation")
+    APPLIED = "applied", _("Imported")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class ContractImport(models.Model):
+    """An uploaded contract list kept between its summary and staff's confirmation: the file
+    itself (never uploaded twice), what it would change, and who confirmed it, once."""
+
+    name = models.CharField(_("file"), max_length=200)
+    content = models.BinaryField(editable=False)
+    listed_on = models.DateField(_("list date"), null=True, blank=True)
+    # The summary staff saw: counts, and each change (what, line, state, agency, model).
+    summary = models.JSONField(default=dict, editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ContractImportStatus.choices,
+        default=ContractImportStatus.STAGED,
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    applied_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contract list import")
+        verbose_name_plural = _("contract list imports")
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ContractImportStatus.values),
+                name="contract_import_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ContractImportStatus.APPLIED) | Q(applied_at__isnull=False),
+                name="contract_import_applied_dated",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_status_display()})"
 
 
 class CampaignStatus(models.TextChoices):

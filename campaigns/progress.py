@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import asks, places
 from .models import Campaign, CampaignStatus, Leadership
 
 
@@ -59,6 +61,13 @@ def checklist(
             _("Plan the delivery"),
             bool(leadership and leadership.delivery_planned_on) or delivered,
         ),
-        ChecklistItem("delivered", _("Deliver the petition to the sheriff's office"), delivered),
+        ChecklistItem(
+            "delivered",
+            places.contract_articles(
+                _("Deliver the petition to %(head)s")
+                % {"head": asks.target_title(campaign, get_language() or "en")}
+            ),
+            delivered,
+        ),
     ]
     return items

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.outbox import enqueue_with_transaction
 
-from . import signals
+from . import ice_lists, signals
 from .asks import Kind, campaign_kind
 from .geography import Placement, county_names, place_agency, resolve_county
 from .importing import (
@@ -92,12 +92,14 @@ def import_contracts(
 
     The key of a contract is (state, agency name folded, model), so importing the same file twice
     changes nothing. Any rejected row (from parsing, or an unknown county here) means nothing at all
-    is written; the report still says what would have happened to every other row.
+    is written; the report still says what would have happened to every other row. ICE's list of
+    a date after the newest we hold also marks the agreements it no longer names and tells the
+    leaders and signers concerned (ice_lists): once, since a second import finds nothing new.
     """
     report = ImportReport(rejected=list(problems or []))
     try:
         with transaction.atomic():
-            _import(rows, report)
+            _import(rows, report, announce=not dry_run)
             if report.rejected or dry_run:
                 raise ImportRejected
             report.written = True
@@ -107,18 +109,23 @@ def import_contracts(
     return report
 
 
-def _import(rows: list[ContractRow], report: ImportReport) -> None:
-    """The import in steps: place every row, then its counties, agencies and contracts."""
+def _import(rows: list[ContractRow], report: ImportReport, *, announce: bool = False) -> None:
+    """The import in steps: place every row, then its counties, agencies and contracts; then
+    what a newer list no longer names, and the news."""
     placements = _place_rows(rows, report)
     if report.rejected:
         return
+    found = ice_lists.diff(rows, only_news=True) if announce else None
     counties = _save_counties(rows, placements)
     accepted = _save_agencies(rows, placements, counties, report)
     if report.rejected:
         return
-    _save_contracts(accepted, report)
+    created = _save_contracts(accepted, report)
     _record_list(rows)
     report.campaigns_created = ensure_campaigns()
+    if found is not None:
+        report.unlisted = ice_lists.mark_unlisted(found)
+        ice_lists.announce(found, created)
 
 
 def _place_rows(rows: list[ContractRow], report: ImportReport) -> dict[int, Placement]:
@@ -218,8 +225,10 @@ def _set_place(agency: Agency, placement: Placement, counties: dict[str, County]
     return True
 
 
-def _save_contracts(accepted: list[tuple[ContractRow, Agency]], report: ImportReport) -> None:
-    """New contracts in one INSERT; a known one updated only where the row changes it."""
+def _save_contracts(
+    accepted: list[tuple[ContractRow, Agency]], report: ImportReport
+) -> list[Contract]:
+    """New contracts in one INSERT (returned); a known one updated only where the row changes it."""
     contracts = {(c.agency_id, c.model): c for c in Contract.objects.all()}
     new_contracts: list[Contract] = []
     for row, agency in accepted:
@@ -261,7 +270,7 @@ def _save_contracts(accepted: list[tuple[ContractRow, Agency]], report: ImportRe
             updates.update(status=status, status_changed=contract.status_changed)
         contract.save(update_fields=[*updates, "updated_at"])
         report.updated += 1
-    Contract.objects.bulk_create(new_contracts)
+    return Contract.objects.bulk_create(new_contracts)
 
 
 def _record_list(rows: list[ContractRow]) -> None:
@@ -349,7 +358,31 @@ def ensure_campaigns() -> int:
     Target.objects.bulk_create(targets)
     # Petitions gives each new campaign its text, in this transaction (a dry run rolls it back).
     campaigns_set_up.send(sender=Campaign)
+    outdated = _outdated_heads().values_list("campaign_id", flat=True)
+    if outdated:
+        signals.targets_outdated.send(sender=Campaign, campaign_ids=sorted(set(outdated)))
     return len(new)
+
+
+def _outdated_heads():
+    """Generic "head of agency" targets of campaigns against a city's police department, made
+    before the agency was placed: campaigns.asks addresses those to the police chief."""
+    return Target.objects.filter(
+        role=TargetRole.AGENCY_HEAD,
+        campaign__county__isnull=True,
+        campaign__agency__jurisdiction=Jurisdiction.CITY,
+        campaign__agency__agency_type=AgencyType.POLICE,
+    )
+
+
+@transaction.atomic
+def retarget_campaigns(campaign_ids) -> list[int]:
+    """Address these campaigns' heads as campaigns.asks says (the police chief of a city police
+    department); the ids of the campaigns changed. Petitions calls it for unsigned campaigns only."""
+    targets = _outdated_heads().filter(campaign_id__in=list(campaign_ids)).select_for_update()
+    changed = sorted({t.campaign_id for t in targets})
+    targets.update(role=TargetRole.POLICE_CHIEF)
+    return changed
 
 
 def _head_targets(campaign: Campaign, agencies, existing: list[tuple[str, str]]) -> list[Target]:

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from . import places
+from . import asks, places
 from .models import Campaign
 
 # The channels a signer or leader shares through, in the order pages list them.
@@ -56,18 +56,18 @@ def signer_message(campaign: Campaign, language: str) -> dict[str, str]:
     with translation.override(language):
         # In Spanish "el condado de Galveston, Texas": a place inside a sentence has its article.
         place = f"{places.campaign_place(campaign, language)}, {campaign.state_name}"
+        # Who decides and what the petition asks of them, by agency type and agreement state.
+        ask = asks.call_to_action(campaign, language)
         words = {
-            "text": _(
-                "I signed the petition asking the sheriff in {place} not to renew the 287(g) "
-                "agreement with ICE. Will you sign too? It takes a minute:"
-            ).format(place=place),
+            "text": _("I signed the petition. {ask} Will you sign too? It takes a minute:").format(
+                ask=ask
+            ),
             "email_subject": _("Will you sign too? End 287(g) in {place}").format(place=place),
             "email_body": _(
-                "Hello,\n\nI just signed the petition asking our sheriff in {place} not to renew "
-                "the 287(g) agreement with ICE. Under 287(g), local officers act as immigration "
-                "agents. It takes a minute to sign, and you choose whether your name is shown or "
-                "only counted:"
-            ).format(place=place),
+                "Hello,\n\nI just signed the petition to end 287(g) in {place}. {ask} Under "
+                "287(g), local officers act as immigration agents. It takes a minute to sign, and "
+                "you choose whether your name is shown or only counted:"
+            ).format(place=place, ask=ask),
         }
     if language.startswith("es"):
         words = {key: places.contract_articles(text) for key, text in words.items()}

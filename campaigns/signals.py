@@ -15,3 +15,9 @@ outcome_recorded = Signal()
 # renewed (bool), expires (a date or None), event (unique to that agreement and term, so
 # signers hear of it once). The contract import sends it; petitions tells the signers.
 agreement_changed = Signal()
+
+# Campaigns whose head target no longer fits their agency (a city police department placed after
+# its campaign was made, still addressed to a generic "head of agency"): campaign_ids. Sent inside
+# the import's transaction; petitions retargets the unsigned ones (retarget_campaigns) and moves
+# their sample text along; a signed campaign keeps its target and its text.
+targets_outdated = Signal()

@@ -1,5 +1,8 @@
 """Background work for leaders: emails to staff and leaders, and the daily training reminder run."""
 
+from collections import defaultdict
+from datetime import date
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
@@ -8,7 +11,7 @@ from django.utils import translation
 
 from config.mail import render_email, send_or_retry
 
-from .models import CoLeaderInvitation, Leadership
+from .models import CoLeaderInvitation, Contract, Leadership
 
 
 def _send(template: str, leadership: Leadership, to: list[str], task_obj, attempt: int, **extra):
@@ -109,4 +112,49 @@ def send_co_leader_invitation(invitation_id: int, attempt: int = 1) -> None:
         send_co_leader_invitation,
         attempt,
         invitation_id=invitation_id,
+    )
+
+
+def notify_leader_of_list_changes(
+    leadership_id: int,
+    listed_on: str,
+    new_ids: list[int],
+    unlisted_ids: list[int],
+    changed_ids: list[int],
+    attempt: int = 1,
+) -> bool:
+    """A newer ICE list touched the leader's campaign: new agreements (theirs or in their
+    county), agreements no longer on the list, agreements whose model changed. One email."""
+    leadership = (
+        Leadership.objects.select_related("campaign", "user").filter(pk=leadership_id).first()
+    )
+    if leadership is None or not leadership.is_active:
+        return False
+    day = date.fromisoformat(listed_on)
+    contracts = Contract.objects.select_related("agency").order_by("agency__name", "model")
+    changed = list(contracts.filter(pk__in=changed_ids))
+    before = defaultdict(list)
+    for old in contracts.filter(agency_id__in={c.agency_id for c in changed}, unlisted_since=day):
+        before[old.agency_id].append(old)
+    language = leadership.user.language
+    with translation.override(language):
+        context = {
+            "leadership": leadership,
+            "campaign": leadership.campaign,
+            "listed_on": day,
+            "new": list(contracts.filter(pk__in=new_ids)),
+            "unlisted": list(contracts.filter(pk__in=unlisted_ids)),
+            "changed": [(c, before[c.agency_id]) for c in changed],
+            **_campaign_urls(leadership),
+        }
+    subject, body = render_email("campaigns/leader/email/list_changes", language, context)
+    return send_or_retry(
+        EmailMessage(subject, body, to=[leadership.user.email]),
+        notify_leader_of_list_changes,
+        attempt,
+        leadership_id=leadership_id,
+        listed_on=listed_on,
+        new_ids=new_ids,
+        unlisted_ids=unlisted_ids,
+        changed_ids=changed_ids,
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 from . import places
-from .asks import call_to_action
+from .asks import call_to_action, target_title
 from .documents import BRAND, FONT_BOLD, FONT_REGULAR, OK, WHITE, Box, Document, Printed, qr_png
 from .models import Campaign
 from .sharing import campaign_url, share_links
@@ -30,38 +30,50 @@ OG_SIZE = "1200x630"
 
 
 def _messages(campaign: Campaign, language: str) -> dict[str, str]:
+    messages = _written(campaign, language)
+    if language.startswith("es"):  # "a el sheriff" -> "al sheriff" once the names are in
+        messages = {key: places.contract_articles(text) for key, text in messages.items()}
+    return messages
+
+
+def _written(campaign: Campaign, language: str) -> dict[str, str]:
     with translation.override(language):
         # In Spanish "el condado de Galveston, Texas": a place inside a sentence has its article.
         place = f"{places.campaign_place(campaign, language)}, {campaign.state_name}"
         goal = formats.number_format(settings.SIGNATURE_GOAL, force_grouping=True)
+        # Who decides and what the petition asks, by agency type and agreement state.
+        ask = call_to_action(campaign, language)
+        head = target_title(campaign, language)
         return {
             "short": capfirst(
                 _(
-                    "{place} works with ICE through a 287(g) contract. Sign the petition asking "
-                    "the sheriff not to renew it:"
-                ).format(place=place)
+                    "{place} works with ICE through a 287(g) agreement. {ask} Sign the petition:"
+                ).format(place=place, ask=ask)
             ),
-            "long": _(
-                "Our sheriff in {place} has a 287(g) agreement with ICE that turns local officers "
-                "into deportation agents. It leads to racial profiling and breaks trust between "
-                "our neighbors and the police. I am gathering {goal} signatures to deliver to the "
-                "sheriff's office. Please sign and share:"
-            ).format(place=place, goal=goal),
+            "long": capfirst(
+                _(
+                    "{place} has a 287(g) agreement with ICE that turns local officers into "
+                    "deportation agents. It leads to racial profiling and breaks trust between our "
+                    "neighbors and the police. I am gathering {goal} signatures to deliver to "
+                    "{head}. Please sign and share:"
+                ).format(place=place, goal=goal, head=head)
+            ),
             # Instagram captions cannot carry links: the post points to the leader's bio.
             "link_in_bio": _("Link in bio."),
             "email_subject": _("Please sign: end 287(g) in {place}").format(place=place),
             "email_body": _(
                 "Hello,\n\n"
-                "I am leading a local campaign asking our sheriff in {place} not to renew the "
-                "287(g) agreement with ICE. Under 287(g), local officers act as immigration "
-                "agents: people are questioned about their status and held for ICE, even when "
-                "charges are dropped.\n\n"
-                "When we reach {goal} signatures, a few of us will deliver the petition to the "
-                "sheriff's office. It takes a minute to sign, and you choose whether your name "
-                "is shown or only counted:\n\n{url}\n\n"
-                "Please forward this to anyone in our county who cares about it.\n\nThank you!"
+                "I am leading a local campaign to end 287(g) in {place}. {ask} Under 287(g), "
+                "local officers act as immigration agents: people are questioned about their "
+                "status and held for ICE, even when charges are dropped.\n\n"
+                "When we reach {goal} signatures, a few of us will deliver the petition to "
+                "{head}. It takes a minute to sign, and you choose whether your name is shown or "
+                "only counted:\n\n{url}\n\n"
+                "Please forward this to anyone around us who cares about it.\n\nThank you!"
             ).format(
                 place=place,
+                ask=ask,
+                head=head,
                 goal=goal,
                 url=campaign_url(campaign, language=language, source="email"),
             ),
@@ -297,9 +309,9 @@ def flyer(campaign: Campaign, *, language: str, petition) -> Printed:
             (_("Scan the code with your phone's camera, or type the address below."), 12, "", 3),
             (
                 _(
-                    "You choose what the sheriff sees: by default you are only counted. We never "
-                    "ask about immigration status."
-                ),
+                    "You choose what {head} sees: by default you are only counted. We never ask "
+                    "about immigration status."
+                ).format(head=target_title(campaign, language)),
                 10.5,
                 "",
                 0,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("record/<str:state>/", record.record_state, name="record_state"),
     path("campaigns/", public.campaign_list, name="list"),
     path("my-campaigns/", public.my_campaigns, name="my_campaigns"),
+    path("campaigns/<str:state>/", public.state_page, name="state"),
     path("campaigns/<str:state>/<slug:slug>/", public.campaign_detail, name="detail"),
     # Become a Leader, and the leader's campaign office.
     path("campaigns/<str:state>/<slug:slug>/lead/", leader.claim, name="claim"),

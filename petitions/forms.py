@@ -45,7 +45,7 @@ def clean_zip_code(value: str) -> str:
 
 
 class SignForm(forms.Form):
-    """Name, email, ZIP and what the sheriff may see. Nothing else is ever asked."""
+    """Name, email, ZIP and what the decision-maker may see. Nothing else is ever asked."""
 
     name = forms.CharField(
         label=_("Your name"),
@@ -83,6 +83,7 @@ class SignForm(forms.Form):
         choices=Visibility.choices,
         initial=Visibility.COUNTED,
         widget=forms.RadioSelect,
+        required=False,  # none chosen: counted (clean_visibility)
     )
     keep_updated = forms.BooleanField(
         label=_("Keep me updated about this campaign"),
@@ -108,29 +109,74 @@ class SignForm(forms.Form):
         self.fields["zip_code"].error_messages["max_length"] = _(
             "Enter your 5-digit ZIP code, for example 77550."
         )
-        self.fields["visibility"].required = False
 
     def clean_name(self):
         return clean_name(self.cleaned_data["name"])
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        EmailValidator()(email)
-        return email
+        return clean_email(self.cleaned_data["email"])
 
     def clean_zip_code(self):
         return clean_zip_code(self.cleaned_data["zip_code"])
 
     def clean_visibility(self):
-        return self.cleaned_data["visibility"] or Visibility.COUNTED
+        return clean_visibility(self.cleaned_data["visibility"])
 
     def clean_src(self):
-        value = self.cleaned_data["src"].strip().lower()
-        return value if SOURCE_RE.fullmatch(value) else ""
+        return clean_source(self.cleaned_data["src"])
 
     @property
     def is_bot(self) -> bool:
-        return bool(self.data.get("website", "").strip())
+        return self.sent_by_a_bot(self.data)
+
+    @staticmethod
+    def sent_by_a_bot(data) -> bool:
+        """Whether the hidden field people never see came filled in."""
+        return bool(data.get("website", "").strip())
+
+    @classmethod
+    def valid_data(cls, data) -> dict | None:
+        """What is_valid() leaves in cleaned_data when `data` is valid, without building the
+        form; None when anything is wrong or unusual, and the form then says what (its messages).
+
+        The same fields and cleaners as the form, in the same order: only the form's machinery
+        is skipped. At a surge, building the form (a deep copy of every field and its layout)
+        cost more Python time than the INSERT of the signature.
+        """
+        cleaned = {}
+        try:
+            for name, field in cls.base_fields.items():
+                value = field.clean(field.widget.value_from_datadict(data, {}, name))
+                cleaner = SIGN_CLEANERS.get(name)
+                cleaned[name] = cleaner(value) if cleaner else value
+        except forms.ValidationError:
+            return None
+        return cleaned
+
+
+def clean_email(value: str) -> str:
+    email = value.strip()
+    EmailValidator()(email)
+    return email
+
+
+def clean_visibility(value: str) -> str:
+    return value or Visibility.COUNTED
+
+
+def clean_source(value: str) -> str:
+    value = value.strip().lower()
+    return value if SOURCE_RE.fullmatch(value) else ""
+
+
+# SignForm's clean_<field> methods, for SignForm.valid_data.
+SIGN_CLEANERS = {
+    "name": clean_name,
+    "email": clean_email,
+    "zip_code": clean_zip_code,
+    "visibility": clean_visibility,
+    "src": clean_source,
+}
 
 
 class SignerDetailsForm(forms.Form):
@@ -149,7 +195,6 @@ class SignerDetailsForm(forms.Form):
         self.fields["name"].error_messages["max_length"] = _(
             "Use at most 100 characters for your name."
         )
-        self.fields["visibility"].required = False
 
     @classmethod
     def submitted(cls, data) -> bool:
@@ -163,7 +208,7 @@ class SignerDetailsForm(forms.Form):
         return clean_zip_code(self.cleaned_data["zip_code"])
 
     def clean_visibility(self):
-        return self.cleaned_data["visibility"] or Visibility.COUNTED
+        return clean_visibility(self.cleaned_data["visibility"])
 
 
 def photo_format(upload) -> str | None:
@@ -399,7 +444,10 @@ class TableSignForm(forms.Form):
         label=_("Your email, to get news about this campaign (optional)"),
         required=False,
         max_length=254,
-        help_text=_("No confirmation email: the leader is here. We never show it to the sheriff."),
+        help_text=_(
+            "No confirmation email: the leader is here. It is never shown to those the "
+            "petition goes to."
+        ),
         widget=forms.EmailInput(
             attrs={"autocomplete": "off", "inputmode": "email", "class": "form-control"}
         ),

@@ -1,14 +1,14 @@
 """The printable paper sign-up sheet: the petition, the campaign's link and QR code, and lines to sign.
 
 Each line asks only what the online form asks, minus the email: a name, a ZIP code and what the
-sheriff may see (counted only when nothing is ticked), and a signature that stays on the paper.
+decision-maker may see (counted only when nothing is ticked), and a signature that stays on the paper.
 The lines are numbered as the leader's entry form numbers them, so a sheet types in line by line.
 """
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from campaigns.asks import call_to_action
+from campaigns.asks import call_to_action, target_title, visibility_label
 from campaigns.documents import BRAND, Document, Printed
 from campaigns.models import Campaign
 from campaigns.tools import campaign_url
@@ -56,10 +56,11 @@ def sheet(campaign: Campaign, *, language: str) -> Printed:
         )
         bottom = pdf.text(
             _(
-                "Tick what the sheriff may see of you; if you tick nothing, you are only counted. "
+                "Tick what %(head)s may see of you; if you tick nothing, you are only counted. "
                 "No email, phone, address or immigration status is asked. The campaign's leader "
                 "types in this sheet and then keeps it safe or destroys it."
             )
+            % {"head": target_title(campaign, language)}
             + " "
             + _("The petition's full text is on the back of this sheet."),
             y=y,
@@ -67,7 +68,7 @@ def sheet(campaign: Campaign, *, language: str) -> Printed:
             size=7.5,
             leading=1.25,
         )
-        _lines(pdf, max(bottom, qr_bottom) + 2)
+        _lines(pdf, max(bottom, qr_bottom) + 2, campaign)
 
         if petition:
             pdf.add_page()
@@ -105,15 +106,16 @@ def _top(pdf: Document, campaign: Campaign, qr_url: str) -> tuple[float, float]:
     return y + 0.5, y_qr + qr_size
 
 
-def _lines(pdf: Document, top: float) -> None:
+def _lines(pdf: Document, top: float, campaign: Campaign) -> None:
     """The column headings, then SHEET_LINES numbered lines sharing the rest of the page."""
+    language = translation.get_language() or "en"
     header_height = 7
     line_height = min(MAX_LINE_HEIGHT, (pdf.bottom - top - header_height) / SHEET_LINES)
     labels = {
         "number": "#",
         "name": _("Name (please print)"),
         "zip": _("ZIP code"),
-        "choice": _("What the sheriff may see (tick one)"),
+        "choice": _("%(what)s (tick one)") % {"what": visibility_label(campaign, language)},
         "signature": _("Signature"),
     }
     pdf.set_fill_color(235, 228, 218)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.geography import county_for_zip
-from campaigns.models import Campaign, CampaignStatus
+from campaigns.models import Campaign, CampaignStatus, Jurisdiction
 from config.outbox import enqueue_once_per_window
 
 from . import tasks
@@ -20,16 +20,33 @@ from .texts import current_petition_id
 
 
 def county_resident(campaign: Campaign, zip_code: str) -> bool:
+    """Whether the signer lives where the agreement reaches: the campaign's county; for a city's
+    police, the county the city lies in (a ZIP code tells no more); for a statewide agency, the
+    state. The county check, the common one, reads nothing more from the database."""
     place = county_for_zip(zip_code)
-    return bool(place and campaign.county_id and place[0] == campaign.county_id)
+    if not place:
+        return False
+    if campaign.county_id:
+        return place[0] == campaign.county_id
+    agency = campaign.agency if campaign.agency_id else None
+    if agency is None:
+        return False
+    if agency.jurisdiction == Jurisdiction.CITY:
+        return place[0] == agency.county_id
+    if agency.jurisdiction == Jurisdiction.STATE:
+        return place[1] == campaign.state
+    return False
 
 
 def signing_closed_reason(campaign: Campaign, site: SiteSettings | None = None):
     """Why this campaign takes no signatures now, or None when it does."""
-    site = site or SiteSettings.load()
     if campaign.merged_into_id or campaign.status in CampaignStatus.ENDED:
         return _("This campaign has ended, so it no longer takes signatures.")
-    if site.signing_paused or campaign.signing_paused:
+    # Read with the campaign when signing (reads.campaign_for_signing), else from the settings.
+    site_paused = getattr(campaign, "site_signing_paused", None)
+    if site_paused is None:
+        site_paused = (site or SiteSettings.load()).signing_paused
+    if site_paused or campaign.signing_paused:
         return _(
             "Signing is paused for a short while. Your signature matters: please come back "
             "later today."

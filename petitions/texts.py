@@ -120,6 +120,42 @@ def ensure_petition_texts() -> int:
     return len(texts)
 
 
+def unsigned_campaigns(campaign_ids) -> list[int]:
+    """Those of the campaigns nobody has signed (in any way)."""
+    return list(
+        Campaign.objects.filter(pk__in=list(campaign_ids))
+        .filter(~Exists(Signature.objects.filter(campaign=OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def update_sample_texts(campaign_ids) -> int:
+    """Unsigned campaigns still showing the sample petition (no leader's or staff's own text,
+    none waiting for review) get it rendered again for who they now address. Returns how many."""
+    campaigns = list(
+        Campaign.objects.select_for_update(no_key=True, of=("self",))
+        .filter(pk__in=unsigned_campaigns(campaign_ids))
+        .exclude(petition_texts__status=PetitionTextStatus.PROPOSED)
+        .select_related("county", "agency")
+        .prefetch_related("targets")
+    )
+    template = petition_template()
+    by_campaign = asks.campaign_asks(campaigns)
+    now = timezone.now()
+    new = []
+    for campaign in campaigns:
+        text = current_petition(campaign)
+        if text is None or text.proposed_by_id is not None:
+            continue
+        fields = render_petition(campaign, template, by_campaign[campaign.pk])
+        if fields != _petition_fields(text):
+            last = campaign.petition_texts.aggregate(v=Max("version"))["v"]
+            new.append(PetitionText(campaign=campaign, version=last + 1, reviewed_at=now, **fields))
+    PetitionText.objects.bulk_create(new)
+    return len(new)
+
+
 def _petition_fields(text: PetitionText) -> dict[str, str]:
     return {
         "title_en": text.title_en,

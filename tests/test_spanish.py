@@ -493,8 +493,9 @@ def test_toolkit_and_flyer_are_offered_in_both_languages(client, leader):
     client.force_login(leader.user)
     html = client.get(CAMPAIGN + "tools/").content.decode()
     assert "Volante (PDF) en español" in html and "Volante (PDF) en inglés" in html
-    assert "Firme la petición que le pide al sheriff que no lo renueve" in html
-    assert "Sign the petition asking the sheriff not to renew it" in html  # inside lang="en"
+    # The ready-made post carries the campaign's own ask, in Spanish.
+    assert "colabora con ICE por medio de un acuerdo 287(g). Díganle al sheriff" in html
+    assert "works with ICE through a 287(g) agreement. Tell the sheriff" in html  # lang="en"
 
 
 def test_training_and_sample_petition_exist_in_both_languages(db):

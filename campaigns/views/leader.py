@@ -30,7 +30,7 @@ from petitions.reads import signatures_by_channel, signed_through_a_link
 from petitions.texts import current_petition, propose_petition_text, text_goes_live_at_once
 from petitions.views.in_person import in_person_context
 
-from .. import coleaders, places, services
+from .. import asks, coleaders, places, services
 from ..forms import CoLeaderInviteForm, CommitmentForm, DeliveryPlanForm, PetitionTextForm
 from ..models import Campaign, TrainingCompletion, TrainingStep
 from ..progress import checklist, next_milestone
@@ -234,7 +234,7 @@ def plan_delivery(request, campaign, leadership):
     return _dashboard(campaign)
 
 
-def _training_steps(leadership):
+def _training_steps(leadership, campaign):
     steps = list(TrainingStep.objects.all())
     done = (
         set(
@@ -248,14 +248,18 @@ def _training_steps(leadership):
     language = translation.get_language()
     for step in steps:
         step.done = step.pk in done
-        step.title = step.title_es if language == "es" else step.title_en
-        step.body = step.body_es if language == "es" else step.body_en
+        title, body = (
+            (step.title_es, step.body_es) if language == "es" else (step.title_en, step.body_en)
+        )
+        # The campaign's own people in staff's text: {head}, {Head}, {elected}.
+        step.title = asks.leader_text(title, campaign, language)
+        step.body = asks.leader_text(body, campaign, language)
     return steps
 
 
 @leader_required(staff_too=True)
 def training(request, campaign, leadership):
-    steps = _training_steps(leadership)
+    steps = _training_steps(leadership, campaign)
     return render(
         request,
         "campaigns/leader/training.html",
@@ -265,7 +269,7 @@ def training(request, campaign, leadership):
 
 @leader_required(staff_too=True)
 def training_step(request, campaign, leadership, step_slug):
-    steps = _training_steps(leadership)
+    steps = _training_steps(leadership, campaign)
     index = next((i for i, s in enumerate(steps) if s.slug == step_slug), None)
     if index is None:
         raise Http404

@@ -1,10 +1,11 @@
-"""Public pages: home, learn more, county search, the map, campaign pages."""
+"""Public pages: home, learn more, county search, the map, a state's page, campaign pages."""
 
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -14,6 +15,7 @@ from config.caching import public_page
 from petitions.record import campaign_counts
 from petitions.views.signing import campaign_page_context
 
+from .. import browse
 from ..map import render_us_map
 from ..models import AgencyType, Campaign, CampaignStatus, ContractModel
 from ..press import press_targets
@@ -53,7 +55,18 @@ def search(request):
 
 @public_page
 def us_map(request):
-    return render(request, "campaigns/map.html", render_us_map())
+    return render(request, "campaigns/map.html", render_us_map() | {"states": _states()})
+
+
+@public_page
+def state_page(request, state):
+    code = state.upper()
+    if code not in STATE_NAMES:
+        raise Http404
+    if state != state.lower():
+        return redirect("campaigns:state", state=code.lower(), permanent=True)
+    context = browse.state_page(code) | {"state_name": state_name(code)}
+    return render(request, "campaigns/state.html", context)
 
 
 def _states() -> list[tuple[str, str]]:
@@ -91,6 +104,7 @@ def campaign_list(request):
             # The links carry the filters as read (never the raw query: the cache keys on these).
             "query": urlencode(filters),
             "filters": filters,
+            "state_name": state_name(filters["state"]) if "state" in filters else "",
             "states": _states(),
             "agency_types": AgencyType.choices,
             "models": ContractModel.choices,

@@ -1,5 +1,6 @@
 """Signatures and their states: who signed which text, how, and what the sheriff may see."""
 
+import functools
 import uuid
 
 from django.db import connections, models
@@ -32,6 +33,60 @@ class SignatureMethod(models.TextChoices):
     ONLINE = "online", _("Online")
     PAPER = "paper", _("Signed on paper")
     IN_PERSON = "in_person", _("Signed in person with the leader")
+
+
+@functools.cache
+def _insert_sql(model, alias: str) -> tuple[list, str]:
+    """The fields and "INSERT INTO … AS s (…) VALUES (…)" of `model`, built once per process."""
+    meta = model._meta
+    quote = connections[alias].ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return fields, f"INSERT INTO {quote(meta.db_table)} AS s ({columns}) VALUES ({placeholders})"  # noqa: S608
+
+
+@functools.cache
+def _sign_or_follow_up_sql(model, alias: str) -> str:
+    """SignatureQuerySet.sign_or_follow_up's statement, built once per process. The table is
+    named `s`: under 4,096 characters, psycopg keeps the parsed statement instead of parsing it
+    again on every signature."""
+    meta = model._meta
+    quote = connections[alias].ops.quote_name
+    _fields, insert = _insert_sql(model, alias)
+
+    def column(name):
+        return quote(meta.get_field(name).column)
+
+    # Literals from the model's own choices, never from the request.
+    pending_online = (
+        f"s.{column('status')} = '{SignatureStatus.PENDING}' "
+        f"AND s.{column('method')} = '{SignatureMethod.ONLINE}'"
+    )
+    withdrawn = f"s.{column('status')} = '{SignatureStatus.WITHDRAWN}'"
+
+    def keep_unless(condition, name):
+        return f"{column(name)} = CASE WHEN {condition} THEN EXCLUDED.{column(name)} ELSE s.{column(name)} END"
+
+    queryset = SignatureQuerySet
+    updates = [
+        *(
+            keep_unless(f"({pending_online}) OR {withdrawn}", n)
+            for n in queryset.REPLACEABLE_FIELDS
+        ),
+        # A confirmed row whose address was let go (no updates wanted) takes it back from the
+        # same mailbox just long enough for the "already signed" email to reach it.
+        keep_unless(f"({pending_online}) OR {withdrawn} OR s.{column('email')} = ''", "email"),
+        *(keep_unless(withdrawn, n) for n in queryset.RESTART_FIELDS),
+        f"{column('follow_up_due')} = true",
+    ]
+    # The conflict target names the partial unique index exactly as its migration wrote it.
+    key = ", ".join(column(n) for n in ("campaign", "email_key"))
+    # Table and column names come from the model, quoted; every value is a parameter.
+    return (
+        f"{insert} ON CONFLICT ({key}) WHERE NOT ({column('email_key')} = '') "
+        f"DO UPDATE SET {', '.join(updates)} RETURNING {quote(meta.pk.column)}"
+    )
 
 
 class SignatureQuerySet(models.QuerySet):
@@ -67,14 +122,9 @@ class SignatureQuerySet(models.QuerySet):
     def _insert_statement(self, signature: "Signature"):
         """(connection, "INSERT INTO … VALUES (…)", values) for `signature`: table and column
         names come from the model, quoted; every value is a parameter."""
-        meta = self.model._meta
         connection = connections[self.db]
-        quote = connection.ops.quote_name
-        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        fields, insert = _insert_sql(self.model, self.db)
         values = [f.get_db_prep_save(f.pre_save(signature, True), connection) for f in fields]
-        columns = ", ".join(quote(f.column) for f in fields)
-        placeholders = ", ".join(["%s"] * len(fields))
-        insert = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
         return connection, insert, values
 
     def insert_if_new(self, signature: "Signature") -> bool:
@@ -109,47 +159,8 @@ class SignatureQuerySet(models.QuerySet):
         say "only when pending", and a plain save() that loses a race raises a unique violation
         whose detail PostgreSQL writes to its log, address included.
         """
-        meta = self.model._meta
-        connection, insert, values = self._insert_statement(signature)
-        quote = connection.ops.quote_name
-        table = quote(meta.db_table)
-        status, method = (
-            f"{table}.{quote(meta.get_field(n).column)}" for n in ("status", "method")
-        )
-        # Literals from the model's own choices, never from the request.
-        pending_online = (
-            f"{status} = '{SignatureStatus.PENDING}' AND {method} = '{SignatureMethod.ONLINE}'"
-        )
-        withdrawn = f"{status} = '{SignatureStatus.WITHDRAWN}'"
-
-        def keep_unless(condition, name):
-            column = quote(meta.get_field(name).column)
-            return (
-                f"{column} = CASE WHEN {condition} THEN EXCLUDED.{column} ELSE {table}.{column} END"
-            )
-
-        updates = [
-            *(
-                keep_unless(f"({pending_online}) OR {withdrawn}", n)
-                for n in self.REPLACEABLE_FIELDS
-            ),
-            # A confirmed row whose address was let go (no updates wanted) takes it back from
-            # the same mailbox just long enough for the "already signed" email to reach it.
-            keep_unless(
-                f"({pending_online}) OR {withdrawn} OR {table}.{quote(meta.get_field('email').column)} = ''",
-                "email",
-            ),
-            *(keep_unless(withdrawn, n) for n in self.RESTART_FIELDS),
-            f"{quote(meta.get_field('follow_up_due').column)} = true",
-        ]
-        # The conflict target names the partial unique index exactly as its migration wrote it.
-        key = ", ".join(quote(meta.get_field(n).column) for n in ("campaign", "email_key"))
-        email_key = quote(meta.get_field("email_key").column)
-        # Table and column names come from the model, quoted; every value is a parameter.
-        sql = (
-            f"{insert} ON CONFLICT ({key}) WHERE NOT ({email_key} = '') "
-            f"DO UPDATE SET {', '.join(updates)} RETURNING {quote(meta.pk.column)}"
-        )
+        connection, _insert, values = self._insert_statement(signature)
+        sql = _sign_or_follow_up_sql(self.model, self.db)
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
             return cursor.fetchone()[0]

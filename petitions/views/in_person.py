@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campaigns.asks import visibility_label
 from campaigns.views.decorators import leader_required
 from config.language import requested_language
 
@@ -111,6 +112,9 @@ def paper_sheet(request, campaign):
 def enter_paper(request, campaign):
     """Type in a paper sheet: its lines, the attestation, and a photo of it if the leader has one."""
     rows = paper_rows_formset(request.POST or None, rows=SHEET_LINES)
+    label = visibility_label(campaign, get_language() or "en")
+    for row in rows:
+        row.fields["visibility"].label = label
     form = PaperBatchForm(
         request.POST or None, request.FILES or None, initial={"language": _language()}
     )
@@ -251,6 +255,7 @@ def signing_table(request, campaign):
     # Whichever way this session came to the table, it is the device handed to signers now.
     lockdown.lock(request, _kwargs(campaign))
     form = TableSignForm(request.POST or None)
+    form.fields["visibility"].label = visibility_label(campaign, get_language() or "en")
     if request.method == "POST" and form.is_valid():
         try:
             sign_at_table(campaign, user=request.user, language=_language(), **form.cleaned_data)

@@ -171,13 +171,15 @@ def sign(request, state, slug):
     seconds = retry_after(request, group="petitions.sign", key=_sign_key, rate=_sign_rate)
     if seconds:
         return _sign_limited(request, campaign, seconds)
-    form = SignForm(request.POST)
-    if form.is_bot:
+    if SignForm.sent_by_a_bot(request.POST):
         # Same answer as a real signature, and nothing is written.
         return _see_signed(campaign)
-    if not form.is_valid():
-        return _sign_page(request, campaign, form, status=400)
-    data = form.cleaned_data
+    data = SignForm.valid_data(request.POST)
+    if data is None:  # the form itself, to say what is wrong
+        form = SignForm(request.POST)
+        if not form.is_valid():
+            return _sign_page(request, campaign, form, status=400)
+        data = form.cleaned_data
     try:
         sign_petition(
             campaign,
@@ -282,6 +284,9 @@ def _details(signature) -> dict:
 
 
 def _confirm_page(request, signature, form, *, problem=None, status=200):
+    if form is not None:
+        label = visibility_label(signature.campaign, get_language() or "en")
+        form.fields["visibility"].label = label
     context = {
         "signature": signature,
         "campaign": signature.campaign,

@@ -1,5 +1,5 @@
 """Staff curate contracts in admin: list, search, filters, a spreadsheet-safe CSV export, and the
-import with a preview (a dry run of the import service) and a confirm step."""
+import with a summary first (a dry run of the import service) and a confirm step."""
 
 import io
 import zipfile
@@ -13,7 +13,14 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from campaigns.importing import parse_contract_file
-from campaigns.models import Agency, Contract, ContractModel, County
+from campaigns.models import (
+    Agency,
+    Contract,
+    ContractImport,
+    ContractImportStatus,
+    ContractModel,
+    County,
+)
 from campaigns.services import import_contracts
 from tests.factories import AgencyFactory, ContractFactory, CountyFactory, UserFactory
 
@@ -147,7 +154,7 @@ def test_export_neutralises_spreadsheet_formulas(staff, start):
     assert f",{start}HYPERLINK" not in text and f'"{start}HYPERLINK' not in text
 
 
-# The import: upload, preview, confirm
+# The import: upload, summary, confirm (the summary itself: tests/campaigns/test_list_imports.py)
 
 
 def test_the_list_links_to_the_import(staff):
@@ -162,63 +169,64 @@ def test_the_import_page_offers_an_upload_form(staff):
     assert 'enctype="multipart/form-data"' in response.content.decode()
 
 
-def test_a_preview_reports_what_would_change_and_writes_nothing(staff):
+def test_an_upload_shows_its_summary_and_writes_nothing(staff):
     content = (FIXTURES / "287g_agreements_2019.csv").read_bytes()
     response = _preview(staff, "287g_agreements_2019.csv", content)
 
-    assert response.status_code == 200
-    assert response.context["report"].created == 126
-    html = response.content.decode()
+    assert response.status_code == 302
+    summary = staff.get(response["Location"] + "?state=TX")
+    assert summary.context["summary"]["created"] == 126
+    html = summary.content.decode()
     assert 'name="confirm"' in html
     assert "Galveston County Sheriff" in html
     assert Contract.objects.count() == 0
     assert County.objects.count() == 0
-    staged = list((Path(response.context["staged"].path)).parent.glob("*.upload"))
-    assert len(staged) == 1 and staged[0].read_bytes() == content
+    assert bytes(ContractImport.objects.get().content) == content
 
 
-def test_confirming_the_preview_imports_and_removes_the_staged_file(staff):
+def test_confirming_the_summary_imports(staff):
     content = (FIXTURES / "287g_agreements_2019.csv").read_bytes()
-    preview = _preview(staff, "287g_agreements_2019.csv", content)
-    staged = preview.context["staged"]
+    summary_url = _preview(staff, "287g_agreements_2019.csv", content)["Location"]
 
-    response = staff.post(_url("contract_import"), {"confirm": "1", "token": staged.token})
+    response = staff.post(summary_url, {"confirm": "1"})
 
     assert response.status_code == 302
     assert response["Location"] == _url("contract_changelist")
     assert Contract.objects.count() == 126
-    assert not Path(staged.path).exists()
+    assert ContractImport.objects.get().status == ContractImportStatus.APPLIED
     messages = [str(m) for m in staff.get(_url("contract_changelist")).context["messages"]]
     assert any("126 created" in m for m in messages)
 
 
-def test_a_preview_of_an_update_lists_the_changed_fields(staff, cohort_2019):
+def test_a_summary_of_an_update_lists_the_changed_dates(staff, cohort_2019):
     row = (
         "TX,Galveston County Sheriff's Office,sheriff,Galveston County,jail_enforcement,"
         "2017-06-30,2020-06-30,Addendum\n"
     )
-    response = _preview(staff, "update.csv", (HEADER + row).encode())
-    report = response.context["report"]
-    assert (report.created, report.updated) == (0, 1)
-    html = response.content.decode()
-    assert "expires: " in html and "2020" in html
+    summary = staff.get(_preview(staff, "update.csv", (HEADER + row).encode())["Location"])
+    assert (summary.context["summary"]["created"], summary.context["summary"]["updated"]) == (0, 1)
+    html = summary.content.decode()
+    assert "expires: 2019-06-30 → 2020-06-30" in html
     galveston = Contract.objects.get(agency__name__startswith="Galveston")
     assert galveston.expires == date(2019, 6, 30)
 
 
-def test_a_preview_with_rejected_rows_names_them_and_offers_no_confirm(staff, settings):
+def test_a_summary_with_rejected_rows_names_them_and_offers_no_confirm(staff):
     bad = "TX,Harris County SO,sheriff,Harris County,jail_enforcement,someday,,x\n"
     good = "TX,Nueces County Sheriff's Office,sheriff,Nueces County,jail_enforcement,,,x\n"
-    response = _preview(staff, "bad.csv", (HEADER + good + bad).encode())
-    html = response.content.decode()
+    summary = staff.get(_preview(staff, "bad.csv", (HEADER + good + bad).encode())["Location"])
+    html = summary.content.decode()
     assert "unreadable date" in html
     assert "<td>3</td>" in html
     assert 'name="confirm"' not in html
-    assert not list(Path(settings.MEDIA_ROOT).glob("private/imports/*.upload"))
+    staged = ContractImport.objects.get()
+    assert (
+        staff.post(_url("contractimport_summary", staged.pk), {"confirm": "1"}).status_code == 302
+    )
     assert Contract.objects.count() == 0
 
 
-def test_an_ice_xlsx_preview_lists_the_aliases_used(staff):
+def test_an_ice_xlsx_summary_lists_the_aliases_used(staff):
     book = Workbook()
     sheet = book.active
     sheet.append(["287(g) Participating Agencies"])
@@ -227,29 +235,10 @@ def test_an_ice_xlsx_preview_lists_the_aliases_used(staff):
     buffer = io.BytesIO()
     book.save(buffer)
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = _preview(staff, "ice.xlsx", buffer.getvalue(), xlsx)
-    html = response.content.decode()
-    assert response.context["report"].created == 1
+    summary = staff.get(_preview(staff, "ice.xlsx", buffer.getvalue(), xlsx)["Location"])
+    html = summary.content.decode()
+    assert summary.context["summary"]["created"] == 1
     assert "&#x27;Custer Countey&#x27; read as &#x27;Custer County&#x27;" in html
-
-
-def test_a_confirm_with_a_token_from_another_session_is_refused(staff, client):
-    content = (FIXTURES / "287g_agreements_2019.csv").read_bytes()
-    token = _preview(staff, "a.csv", content).context["staged"].token
-    staff.logout()
-    other = UserFactory(is_staff=True, is_superuser=True)
-    staff.force_login(other)
-    response = staff.post(_url("contract_import"), {"confirm": "1", "token": token})
-    assert response.status_code == 302
-    assert response["Location"] == _url("contract_import")
-    assert Contract.objects.count() == 0
-
-
-@pytest.mark.parametrize("token", ["", "../../etc/passwd", "0" * 32, "g" * 32])
-def test_a_confirm_with_a_bad_token_is_refused(staff, token):
-    response = staff.post(_url("contract_import"), {"confirm": "1", "token": token})
-    assert response.status_code == 302
-    assert Contract.objects.count() == 0
 
 
 def test_a_file_over_5_mb_is_refused(staff):
@@ -257,6 +246,7 @@ def test_a_file_over_5_mb_is_refused(staff):
     response = _preview(staff, "big.csv", content)
     assert response.status_code == 200
     assert "larger than 5 MB" in response.content.decode()
+    assert not ContractImport.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -273,6 +263,7 @@ def test_a_file_that_is_neither_text_nor_a_workbook_is_refused(staff, name, cont
     html = response.content.decode()
     assert "errorlist" in html
     assert 'name="confirm"' not in html
+    assert not ContractImport.objects.exists()
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused(staff):
@@ -287,6 +278,7 @@ def test_a_csv_with_unknown_columns_says_so(staff):
     response = _preview(staff, "c.csv", b"name,place\nx,y\n")
     assert "no header row" in response.content.decode()
     assert not Agency.objects.exists()
+    assert not ContractImport.objects.exists()
 
 
 def test_the_admin_contract_form_opens(staff):

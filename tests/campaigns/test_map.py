@@ -34,8 +34,8 @@ def test_every_contract_county_of_the_2019_data_is_drawn_and_linked(client, coho
     assert campaigns.count() > 100
     for campaign in campaigns:
         link = re.search(
-            rf'<a href="{re.escape(campaign.get_absolute_url())}" aria-label="[^"]+">'
-            r'<title>[^<]+</title><path class="contract" d="M[^"]+z"/></a>',
+            rf'<a href="{re.escape(campaign.get_absolute_url())}">'
+            r'<title>[^<]+</title><path class="contract (in-force|ended)" d="M[^"]+z"/></a>',
             svg,
         )
         assert link, f"{campaign} is not on the map"
@@ -44,8 +44,8 @@ def test_every_contract_county_of_the_2019_data_is_drawn_and_linked(client, coho
 def test_a_marked_county_has_an_accessible_name_with_its_state_and_status(client):
     CampaignFactory()
     svg = _svg(client.get("/map/").content.decode())
-    label = "Galveston County, Texas: 287(g) campaign, needs a leader"
-    assert f'aria-label="{label}"><title>{label}</title>' in svg
+    label = "Galveston County, Texas: 287(g) campaign, needs a leader; a 287(g) agreement in force"
+    assert f'<a href="/campaigns/tx/galveston-county/"><title>{label}</title>' in svg
 
 
 def test_the_svg_is_a_named_group_without_scripts_or_inline_styles(client):
@@ -55,7 +55,9 @@ def test_the_svg_is_a_named_group_without_scripts_or_inline_styles(client):
     assert '<title id="us-map-title">' in svg
     assert "<script" not in svg
     assert "style=" not in svg
-    assert svg.count('<path class="state"') == 1
+    # One background shape per state, each a link to the state's page.
+    assert svg.count('<path class="state"') == 51
+    assert '<a href="/campaigns/tx/"><title>Texas: its counties' in svg
 
 
 def test_the_text_list_beside_the_map_links_each_county_under_its_state(client):
@@ -154,5 +156,5 @@ def test_a_county_where_only_a_city_police_has_an_agreement_is_on_the_map(client
 
     html = client.get("/map/").content.decode()
     label = "Tallapoosa County, Alabama: 287(g) agreements of city police"
-    assert f'aria-label="{label}"' in html
+    assert f"<title>{label}; a 287(g) agreement in force</title>" in html
     assert '<a href="/search/?q=35010">Tallapoosa County</a>' in html

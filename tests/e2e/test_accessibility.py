@@ -147,6 +147,13 @@ def test_map_and_progress_bar_colours_have_enough_contrast(journey, live_server,
     county = page.locator(".us-map .contract").first.evaluate("e => getComputedStyle(e).fill")
     state = page.locator(".us-map .state").first.evaluate("e => getComputedStyle(e).fill")
     assert contrast(county, state) >= 3, (county, state)
+    # The three shades a state map uses (in force, ended, none), as its legend draws them.
+    shades = [
+        page.locator(f".map-legend .{held}").evaluate("e => getComputedStyle(e).fill")
+        for held in ("in-force", "ended", "none")
+    ]
+    for first, second in [(0, 1), (1, 2), (0, 2)]:
+        assert contrast(shades[first], shades[second]) >= 3, shades
 
     # The bar as drawn (half full): its filled part against the empty part, its border against
     # the card it sits on.

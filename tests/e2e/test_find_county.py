@@ -12,7 +12,7 @@ def test_maria_finds_her_county_by_zip(journey, live_server, axe):
     page = journey
     page.goto(live_server.url + "/")
     axe(page, "home")
-    page.get_by_label("County, sheriff, state or ZIP code").fill("77550")
+    page.get_by_label("ZIP code, city, county, state or agency").fill("77550")
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**/search/?q=77550")
     axe(page, "search results")

@@ -38,7 +38,7 @@ def test_lucia_switches_to_spanish_signs_and_confirms(journey, live_server, inbo
     page.wait_for_url(live_server.url + "/es/")
     assert_spanish(page)
 
-    page.get_by_label(es("County, sheriff, state or ZIP code")).fill("77550")
+    page.get_by_label(es("ZIP code, city, county, state or agency")).fill("77550")
     page.get_by_role("button", name=es("Search"), exact=True).click()
     page.wait_for_url("**/es/search/?q=77550")
     assert_spanish(page)

@@ -60,17 +60,19 @@ def test_dana_imports_contracts_renames_sheriff_releases_leader_records_outcome(
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(live_server.url + "/admin/")
 
-    # Import: upload, preview, confirm.
+    # Import: upload, read the summary, confirm.
     page.get_by_role("link", name="287(g) contracts").click()
     page.get_by_role("link", name="Import contracts").click()
     page.get_by_label("Contract list").set_input_files(LIST_2026)
     page.get_by_role("button", name="Preview the import").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Check the import"
     summary = page.locator("#import-summary")
-    assert summary.get_by_role("row", name="Rejected rows").locator("td").inner_text() == "0"
+    assert summary.get_by_role("row", name="Row rejected").locator("td").inner_text() == "0"
     assert (
-        int(summary.get_by_role("row", name="Contracts created").locator("td").inner_text()) > 1000
+        int(summary.get_by_role("row", name="Contracts to create").locator("td").inner_text())
+        > 1000
     )
+    assert page.locator("#import-changes tbody tr").count() == 50  # one page of the changes
     page.get_by_role("button", name="Confirm the import").click()
     page.wait_for_url("**/admin/campaigns/contract/")
     assert "Imported 287g_agreements_2026-05.csv" in page.locator(".messagelist").inner_text()

@@ -14,7 +14,7 @@ def test_rosa_finds_signs_and_confirms(journey, live_server, inbox):
     page = journey
 
     page.goto(live_server.url + "/")
-    page.get_by_label("County, sheriff, state or ZIP code").fill("77550")
+    page.get_by_label("ZIP code, city, county, state or agency").fill("77550")
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**/search/?q=77550")
     page.get_by_role("link", name="Galveston County, Texas").click()

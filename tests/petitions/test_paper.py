@@ -478,12 +478,3 @@ def test_the_photo_is_named_by_its_content_and_readable_only_by_the_site(client,
     path = Path(batch.photo.path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-
-
-def test_a_staged_contract_list_is_readable_only_by_the_site(settings, tmp_path):
-    from campaigns.upload import stage
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    staged = stage(b"state,county\n", "list.csv")
-    assert stat.S_IMODE(staged.path.stat().st_mode) == 0o600
-    assert stat.S_IMODE(staged.path.with_suffix(".name").stat().st_mode) == 0o600

@@ -13,6 +13,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from petitions.models import Signature
@@ -83,6 +84,42 @@ def test_the_owner_corrects_the_details_before_confirming(client, campaign):
         "first_initial",
     )
     assert signature.public_name() == "Ana L."
+
+
+def test_a_zip_corrected_on_the_confirmation_page_decides_residence(client, campaign):
+    post_sign(client, campaign, zip_code="10001")  # New York: not a resident of Galveston County
+    assert Signature.objects.get().county_resident is False
+    link = link_from(last_mail_to("ana@example.org"), "confirm")
+
+    post(client, link, {"name": "Ana María López", "zip_code": "77550", "visibility": "counted"})
+
+    signature = Signature.objects.get()
+    assert (signature.status, signature.zip_code, signature.county_resident) == (
+        "confirmed",
+        "77550",
+        True,
+    )
+    assert signature.name_key == "ana maria lopez"
+
+
+def test_confirming_a_pending_signature_is_one_statement(client, campaign):
+    from petitions.confirmation import confirm_signature
+    from petitions.tokens import confirm_token
+
+    post_sign(client, campaign)
+    pending = Signature.objects.get()
+    with CaptureQueriesContext(connection) as queries:
+        signature, new = confirm_signature(confirm_token(pending.uid))
+    assert new and signature.pk == pending.pk
+    assert len(queries) == 1  # UPDATE … WHERE status = 'pending' RETURNING: no BEGIN, no lock
+    assert (signature.status, signature.email) == ("confirmed", "")  # no updates wanted
+    assert signature.campaign.get_absolute_url() == campaign.get_absolute_url()
+    stored = Signature.objects.get()
+    assert (stored.status, stored.email, stored.confirmed_at) == (
+        "confirmed",
+        "",
+        signature.confirmed_at,
+    )
 
 
 def test_invalid_corrections_are_refused_and_nothing_is_confirmed(client, campaign):
@@ -291,3 +328,12 @@ def test_within_the_cool_down_an_address_taken_back_is_let_go_at_once(client, ca
 
     assert mail.outbox == []
     assert Signature.objects.get().email == ""
+
+
+def test_the_signing_statement_stays_short_enough_for_psycopg_to_keep_its_parse():
+    from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
+
+    from petitions.models.signatures import _sign_or_follow_up_sql
+
+    # Longer, and psycopg parses the statement again on every signature (bench/profile_requests.py).
+    assert len(_sign_or_follow_up_sql(Signature, "default")) <= MAX_CACHED_STATEMENT_LENGTH

@@ -63,8 +63,9 @@ def test_spanish_share_text_keeps_its_accents_encoded_as_utf8(campaign):
     links = share_links(campaign, "es").by_channel()
     assert "Firm%C3%A9%20la%20petici%C3%B3n" in links["whatsapp"]
     assert "%C2%BF" in links["sms"]  # the opening "¿"
-    # The place as a Spanish sentence names it, with its contraction.
-    assert "al sheriff del condado de Galveston, Texas" in share_links(campaign, "es").message
+    # Who decides, as a Spanish sentence names them, with its contractions.
+    message = share_links(campaign, "es").message
+    assert "Díganle al sheriff y a la comisión del condado de Galveston, Texas" in message
 
 
 def _share_block_is_there(html, path="/campaigns/tx/galveston-county/"):

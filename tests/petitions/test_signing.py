@@ -261,6 +261,14 @@ def test_paused_signing_shows_a_message_and_no_form(client, campaign):
     assert Signature.objects.count() == 0
 
 
+def test_a_pause_written_behind_the_admin_stops_the_next_signature(client, campaign):
+    SiteSettings.objects.update_or_create(pk=1, defaults={"signing_paused": False})
+    client.get(campaign.get_absolute_url())  # the settings cached, as at a surge
+    SiteSettings.objects.filter(pk=1).update(signing_paused=True)  # no save(): no cache cleared
+    assert post_sign(client, campaign).status_code == 409
+    assert Signature.objects.count() == 0
+
+
 def test_a_campaign_paused_by_staff_takes_no_signatures(client, campaign):
     campaign.signing_paused = True
     campaign.save()

@@ -264,7 +264,7 @@ def test_signers_hear_of_the_delivery_with_the_leaders_notes(leadership, signers
     assert "fue entregada" in spanish.body
     assert "The chief deputy took it and promised an answer." in spanish.body
     english = _to("ann@example.org")[0]
-    assert "was delivered to the sheriff's office" in english.body
+    assert "was delivered to the sheriff on" in english.body
     assert english.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert not _to("quiet@example.org")
     assert not _to("pending@example.org")
