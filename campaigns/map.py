@@ -281,14 +281,31 @@ def render_us_map() -> dict:
     rows += sorted(row for row in police if row[0] not in drawn)
     version = hashlib.sha256(repr(rows).encode()).hexdigest()[:20]
     key = f"us-map:{get_language()}:{version}"
-    context = default_cache.get(key)
+    context = _drawn.get(key)
     if context is None:
-        context = _build(rows)
-        default_cache.set(key, context, CACHE_SECONDS)
+        context = default_cache.get(key)
+        if context is None:
+            context = _build(rows)
+            default_cache.set(key, context, CACHE_SECONDS)
+        _remember(key, context)
     context = dict(context)
-    # Safe: _svg escapes every name, label and address it puts in the markup.
+    # Safe: _svg and _county_list escape every name, label and address they put in the markup.
     context["map_svg"] = mark_safe(context["map_svg"])  # noqa: S308
+    context["map_list"] = mark_safe(context["map_list"])  # noqa: S308
     return context
+
+
+# The last drawings of this process, by language and version: a flushed or cold shared cache
+# then costs each worker one query and a hash, not a redraw of a thousand counties (~150 ms).
+# Bounded: two languages, and the version before an import while the new one settles.
+_drawn: dict[str, dict] = {}
+DRAWINGS_KEPT = 4
+
+
+def _remember(key: str, context: dict) -> None:
+    while len(_drawn) >= DRAWINGS_KEPT:
+        del _drawn[next(iter(_drawn))]
+    _drawn[key] = context
 
 
 def _build(rows: list[tuple]) -> dict:
@@ -333,10 +350,34 @@ def _build(rows: list[tuple]) -> dict:
     ]
     return {
         "map_svg": _svg(counties),
+        "map_list": _county_list(groups),
         "map_counties": counties,
         "map_states": groups,
         "map_missing": [c for c in counties if not c["drawn"]],
     }
+
+
+def _county_list(groups: list[dict]) -> str:
+    """The counties beside the map, by state, as HTML: drawn once per version with the SVG (a
+    thousand list items through the template engine cost as much as the drawing)."""
+    needs_leader = escape(_("needs a leader"))
+    out = []
+    for group in groups:
+        out.append(
+            f'<h3 class="h5 mt-3"><a href="{escape(group["url"])}">{escape(group["name"])}</a>'
+            "</h3>\n<ul>\n"
+        )
+        for county in group["counties"]:
+            title = capfirst(
+                place_name(county["name"], county["state"], get_language() or "en", article=False)
+            )
+            leader = f" · {needs_leader}" if county["needs_leader"] else ""
+            out.append(
+                f'  <li><a href="{escape(county["url"])}">{escape(title)}</a>: '
+                f"{escape(county['holding_text'])}{leader}</li>\n"
+            )
+        out.append("</ul>\n")
+    return "".join(out)
 
 
 # A state's own map: big enough on a phone to tap a county.

@@ -6,12 +6,17 @@ delivered) come in as aggregate expressions from the view layer (`campaign_extra
 imports nothing from petitions.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, TextChoices
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .models import (
     IN_FORCE_STATUSES,
@@ -216,13 +221,79 @@ def national_record(campaign_extra: dict | None = None, state: str | None = None
     return NationalRecord(latest, lists, _cohort(), states, totals, by_model)
 
 
-def state_agreements(state: str):
+class AgreementRow(NamedTuple):
+    """One agreement as a state's record lists it (what `outcome_of` reads, and the table)."""
+
+    agency: str
+    county_id: str | None
+    county: str | None
+    model: str
+    signed_date: date | None
+    status: str
+    first_listed: date | None
+    last_listed: date | None
+
+
+def state_agreements(state: str) -> list[AgreementRow]:
     """Every agreement in a state since 2019, with its agency and county, for the state's page."""
-    return (
+    rows = (
         Contract.objects.filter(agency__state=state)
-        .select_related("agency", "agency__county")
         .order_by("agency__name", "model")
+        .values_list(
+            "agency__name",
+            "agency__county_id",
+            "agency__county__name",
+            "model",
+            "signed_date",
+            "status",
+            "first_listed",
+            "last_listed",
+        )
     )
+    return [AgreementRow(*row) for row in rows]
+
+
+# The last tables drawn in this process, by language and exactly what they show: a state with
+# hundreds of agreements (Texas, Florida) costs a hash, not hundreds of rows through the
+# template engine, even after the shared cache is flushed. Bounded: a few states at a time.
+_tables: dict[str, SafeString] = {}
+TABLES_KEPT = 16
+
+
+def agreement_rows_html(rows: list[AgreementRow], latest: date | None) -> SafeString:
+    """The rows of a state's table of agreements (<tr> elements), each with what happened to it."""
+    version = hashlib.sha256(repr((rows, latest)).encode()).hexdigest()[:20]
+    key = f"{get_language()}:{version}"
+    html = _tables.get(key)
+    if html is None:
+        labels, models = dict(Outcome.choices), dict(ContractModel.choices)
+        out = []
+        for row in rows:
+            outcome = outcome_of(row, latest)
+            county = (
+                format_html('<br><span class="form-text">{}</span>', row.county)
+                if row.county_id
+                else ""
+            )
+            out.append(
+                format_html(
+                    '  <tr>\n    <th scope="row">{}{}</th>\n'
+                    '    <td class="outcome-{}">{}</td>\n'
+                    "    <td>{}</td>\n"
+                    '    <td class="text-nowrap">{}</td>\n  </tr>\n',
+                    row.agency,
+                    county,
+                    outcome,
+                    labels[outcome],
+                    models.get(row.model, row.model),
+                    date_filter(row.signed_date, "SHORT_DATE_FORMAT") or "—",
+                )
+            )
+        html = mark_safe("".join(out))  # noqa: S308 - each row went through format_html
+        while len(_tables) >= TABLES_KEPT:
+            del _tables[next(iter(_tables))]
+        _tables[key] = html
+    return html
 
 
 def latest_list_date() -> date | None:

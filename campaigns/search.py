@@ -8,7 +8,7 @@ state's statewide agencies.
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Prefetch, Q
 
 from .geography import (
     city_for_zip,
@@ -246,14 +246,12 @@ def fips_state(fips: str) -> str:
 def search_examples() -> dict[str, str]:
     """Examples for the search hint, taken from the agreements on file (never a name that would
     find nothing): the ZIP code and name of the county with the most agreements, a city of that
-    state whose police has one, and the state. One query."""
-    cities = Agency.objects.filter(
-        jurisdiction=Jurisdiction.CITY, state=OuterRef("state"), contracts__isnull=False
-    ).order_by("city")
+    state whose police has one, and the state. Two short queries: the city is looked up for the
+    one county chosen, not for every county (that correlated subquery grew with the list)."""
     county = (
         Agency.objects.filter(jurisdiction=Jurisdiction.COUNTY)
         .values("county_id", "county__name", "state")
-        .annotate(n=Count("contracts"), city=Subquery(cities.values("city")[:1]))
+        .annotate(n=Count("contracts"))
         .order_by("-n", "county_id")
         .first()
     )
@@ -264,6 +262,14 @@ def search_examples() -> dict[str, str]:
         "county": county["county__name"].removesuffix(" County"),
         "state": state_name(county["state"]),
     }
-    if county["city"]:
-        examples["city"] = f"{county['city']}, {county['state']}"
+    city = (
+        Agency.objects.filter(
+            jurisdiction=Jurisdiction.CITY, state=county["state"], contracts__isnull=False
+        )
+        .order_by("city")
+        .values_list("city", flat=True)
+        .first()
+    )
+    if city:
+        examples["city"] = f"{city}, {county['state']}"
     return examples

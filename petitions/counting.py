@@ -1,16 +1,19 @@
-"""The count a visitor sees: one aggregate over confirmed signature rows, cached for a few seconds.
+"""The count a visitor sees: the stored CampaignTally row, refreshed from the signature rows.
 
-No counter is incremented per signature (a hot row took the UK petitions site down in 2019): the
-numbers come from the rows through the (campaign, status, method, county_resident) index, a
-short cache absorbs readers refreshing at a surge, and CampaignTally keeps the last numbers for
-lists and the map, refreshed after confirmations and repaired by `recount_signatures`.
+No counter is incremented per signature (a hot row took the UK petitions site down in 2019):
+after confirmations one task per few seconds aggregates the campaign's confirmed rows through the
+(campaign, status, method, county_resident) index and stores the numbers, and the nightly
+`recount_signatures` repairs a refresh that was lost. A visitor reads that one row, so the page
+costs the same at a thousand signatures as at a million; milestones and delivery, which must be
+exact at the moment they act, aggregate the rows themselves (`fresh_tally`).
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from .models import CampaignTally, Signature, SignatureMethod, SignatureStatus, SiteSettings
 
@@ -48,12 +51,16 @@ class Tally:
     def reached_goal(self) -> bool:
         return self.counted >= self.goal
 
-    def stored_fields(self) -> dict:
-        """The numbers CampaignTally keeps."""
-        return {
-            k: getattr(self, k)
-            for k in ("counted", "confirmed", "residents", "online", "paper", "in_person")
-        }
+
+RAW_FIELDS = tuple(f.name for f in fields(RawCounts))
+
+
+def stored_fields(raw: RawCounts, tally: Tally) -> dict:
+    """The numbers CampaignTally keeps: the raw ones and those the rules gave when it was refreshed."""
+    return {
+        **{k: getattr(raw, k) for k in RAW_FIELDS},
+        **{k: getattr(tally, k) for k in ("counted", "confirmed", "residents")},
+    }
 
 
 def raw_counts(campaign_ids=None) -> dict[int, RawCounts]:
@@ -98,33 +105,22 @@ def apply_rules(raw: RawCounts, *, paper_counts: bool, milestone_counts: str) ->
     )
 
 
-def _cache_key(campaign_id: int) -> str:
-    return f"petitions:tally:{campaign_id}"
-
-
 def tally_for(campaign, *, site: SiteSettings | None = None) -> Tally:
-    """The count as a visitor sees it: at most COUNT_CACHE_SECONDS old."""
-    key = _cache_key(campaign.pk)
-    cached = cache.get(key)
-    if cached is None:
-        raw = raw_counts([campaign.pk]).get(campaign.pk, RawCounts())
-        cache.set(key, asdict(raw), settings.COUNT_CACHE_SECONDS)
-    else:
-        raw = RawCounts(**cached)
+    """The count as a visitor sees it: the stored tally (one row, never an aggregate)."""
+    row = CampaignTally.objects.filter(campaign_id=campaign.pk).values(*RAW_FIELDS).first()
+    return _with_rules(campaign, RawCounts(**row) if row else RawCounts(), site)
+
+
+def fresh_tally(campaign, *, site: SiteSettings | None = None) -> Tally:
+    """The count straight from the rows, for milestones and delivery (never the stored one)."""
+    return _with_rules(campaign, raw_counts([campaign.pk]).get(campaign.pk, RawCounts()), site)
+
+
+def _with_rules(campaign, raw: RawCounts, site: SiteSettings | None) -> Tally:
     site = site or SiteSettings.load()
     return apply_rules(
         raw, paper_counts=campaign.paper_counts, milestone_counts=site.milestone_counts
     )
-
-
-def fresh_tally(campaign, *, site: SiteSettings | None = None) -> Tally:
-    """The count straight from the rows, for milestones and delivery (never from the cache)."""
-    forget_tally(campaign.pk)
-    return tally_for(campaign, site=site)
-
-
-def forget_tally(*campaign_ids: int) -> None:
-    cache.delete_many([_cache_key(pk) for pk in campaign_ids])
 
 
 @dataclass
@@ -147,27 +143,40 @@ def refresh_tallies(campaigns, *, dry_run: bool = False) -> list[Drift]:
     """Recompute CampaignTally for these campaigns from their rows; write only what changed.
 
     Returns the drift found (a stored tally that disagreed with the rows). A campaign without a
-    tally row and without confirmed signatures is not drift.
+    tally row and without confirmed signatures is not drift. The tally rows are locked before the
+    rows are counted: of two refreshes at once, the one that counts later writes later, so an
+    older count never overwrites a newer one.
     """
-    campaigns = list(campaigns)
+    campaigns = sorted(campaigns, key=lambda c: c.pk)
+    if not campaigns:
+        return []
     site = SiteSettings.load()
-    raw = raw_counts([c.pk for c in campaigns])
-    stored = {t.campaign_id: t for t in CampaignTally.objects.filter(campaign__in=campaigns)}
-    drift = []
-    for campaign in campaigns:
-        tally = apply_rules(
-            raw.get(campaign.pk, RawCounts()),
-            paper_counts=campaign.paper_counts,
-            milestone_counts=site.milestone_counts,
-        )
-        after = tally.stored_fields()
-        row = stored.get(campaign.pk)
-        before = {k: getattr(row, k) for k in after} if row else dict.fromkeys(after, 0)
-        if before == after:
-            continue
-        drift.append(Drift(campaign.pk, str(campaign), before, after))
+    with transaction.atomic():
         if not dry_run:
-            CampaignTally.objects.update_or_create(campaign=campaign, defaults=after)
-    if not dry_run:
-        forget_tally(*(c.pk for c in campaigns))
+            CampaignTally.objects.bulk_create(
+                [CampaignTally(campaign=c) for c in campaigns], ignore_conflicts=True
+            )
+        stored = {
+            t.campaign_id: t
+            for t in CampaignTally.objects.filter(campaign__in=campaigns)
+            .order_by("campaign_id")
+            .select_for_update(no_key=True)
+        }
+        raw = raw_counts([c.pk for c in campaigns])
+        drift = []
+        for campaign in campaigns:
+            counts = raw.get(campaign.pk, RawCounts())
+            tally = apply_rules(
+                counts,
+                paper_counts=campaign.paper_counts,
+                milestone_counts=site.milestone_counts,
+            )
+            after = stored_fields(counts, tally)
+            row = stored.get(campaign.pk)
+            before = {k: getattr(row, k) for k in after} if row else dict.fromkeys(after, 0)
+            if before == after:
+                continue
+            drift.append(Drift(campaign.pk, str(campaign), before, after))
+            if not dry_run:
+                CampaignTally.objects.filter(pk=row.pk).update(**after, updated_at=timezone.now())
     return drift

@@ -13,7 +13,6 @@ from campaigns.models import Campaign, CampaignStatus, Jurisdiction
 from config.outbox import enqueue_once_per_window
 
 from . import tasks
-from .counting import forget_tally
 from .errors import SigningClosed
 from .models import Signature, SignatureMethod, SiteSettings, email_domain, name_key
 from .models import email_key as mailbox_key
@@ -126,9 +125,8 @@ TALLY_REFRESH_SECONDS = 5
 
 
 def counts_changed(*campaign_ids: int) -> None:
-    """After commit: the visitor's count is recomputed, and a task refreshes tallies and milestones."""
+    """A task refreshes the stored tally visitors read, and milestones, once per few seconds."""
     for campaign_id in campaign_ids:
-        transaction.on_commit(partial(forget_tally, campaign_id))
         _refresh_tally_soon(campaign_id)
 
 

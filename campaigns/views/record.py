@@ -48,18 +48,14 @@ def record_state(request, state):
     if code not in STATE_NAMES or state != state.lower():
         raise Http404
     national = record.national_record(campaign_counts(), state=code)
-    latest = national.list_date
-    labels = dict(record.Outcome.choices)
-    agreements = []
-    for contract in record.state_agreements(code):
-        outcome = record.outcome_of(contract, latest)
-        agreements.append((contract, outcome, labels[outcome]))
+    agreements = record.state_agreements(code)
     context = {
         "record": national,
         "state": code,
         "state_name": state_name(code),
         "agreements": agreements,
-        "outcomes": record.outcomes_shown(latest),
+        "agreement_rows": record.agreement_rows_html(agreements, national.list_date),
+        "outcomes": record.outcomes_shown(national.list_date),
     }
     return render(request, "campaigns/record/state.html", context)
 

@@ -8,10 +8,12 @@ from campaigns.models import Campaign
 
 
 class CampaignTally(models.Model):
-    """The last counted numbers of a campaign, for lists and the map; `recount_signatures` fixes drift.
+    """The last counted numbers of a campaign: what visitors, lists and the map read.
 
     Not written per signature (that hot row took the UK petitions site down): refreshed from the
-    signature rows by a task after confirmations, and by the nightly recount.
+    signature rows by one task per few seconds after confirmations, and by the nightly recount
+    that fixes drift. It keeps the raw numbers too (residents by method), so the rules of what
+    counts apply at read time and a visitor's count is one row, not an aggregate over a million.
     """
 
     campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="tally")
@@ -21,6 +23,8 @@ class CampaignTally(models.Model):
     online = models.PositiveIntegerField(default=0)
     paper = models.PositiveIntegerField(default=0)
     in_person = models.PositiveIntegerField(default=0)
+    online_residents = models.PositiveIntegerField(default=0)
+    offline_residents = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -32,9 +32,10 @@ def _dashboard(campaign, prefix=""):
 
 
 def _signature(campaign, n, *, source="", status="confirmed"):
+    from petitions.counting import refresh_tallies
     from petitions.models import Signature
 
-    return Signature.objects.create(
+    signature = Signature.objects.create(
         campaign=campaign,
         petition_text=campaign.petition_texts.first(),
         name=f"Signer Number{n}",
@@ -45,6 +46,8 @@ def _signature(campaign, n, *, source="", status="confirmed"):
         confirmed_at=timezone.now() if status == "confirmed" else None,
         source=source,
     )
+    refresh_tallies([campaign])  # as the task does seconds after a confirmation
+    return signature
 
 
 def test_leader_reaches_the_dashboard_privately(client, campaign, leadership):

@@ -2,12 +2,13 @@
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from petitions.counting import tally_for
+from petitions.counting import fresh_tally, refresh_tallies, tally_for
 from petitions.invalidation import InvalidationCriteria, invalidate_signatures
 from petitions.models import CampaignTally, Invalidation, MilestoneNotice, Signature, SiteSettings
 from tests.factories import SignatureFactory, UserFactory
@@ -25,15 +26,16 @@ def mixed(campaign):
     SignatureFactory(campaign=campaign, method="in_person", county_resident=False)
     SignatureFactory(campaign=campaign, status="pending")
     SignatureFactory(campaign=campaign, status="withdrawn")
+    refresh_tallies([campaign])  # what the task does after confirmations
     return campaign
 
 
-def test_the_tally_is_one_query_and_counts_only_confirmed(mixed):
+def test_the_tally_a_visitor_sees_is_the_stored_row_and_counts_only_confirmed(mixed):
     with CaptureQueriesContext(connection) as queries:
         tally = tally_for(mixed, site=SiteSettings.load())
-        assert tally_for(mixed, site=SiteSettings.load()) == tally  # second read from the cache
-    aggregates = [q for q in queries if "petitions_signature" in q["sql"]]
-    assert len(aggregates) == 1
+    assert len(queries) == 1
+    assert "petitions_signature" not in queries[0]["sql"]
+    assert fresh_tally(mixed) == tally  # the rows agree with the stored tally
     assert (tally.counted, tally.confirmed) == (7, 7)
     assert (tally.residents, tally.elsewhere) == (4, 3)
     assert (tally.online, tally.paper, tally.in_person) == (5, 1, 1)
@@ -72,6 +74,7 @@ def test_counts_follow_a_bulk_invalidation(client, mixed):
     staff = UserFactory(is_staff=True)
     SignatureFactory(campaign=mixed, email="bot1@spam.example", email_key="bot1@spam.example")
     SignatureFactory(campaign=mixed, email="bot2@spam.example", email_key="bot2@spam.example")
+    refresh_tallies([mixed])
     assert "9 of 200" in client.get(mixed.get_absolute_url()).content.decode()
 
     with committed():
@@ -205,3 +208,31 @@ def test_changing_what_counts_in_admin_recounts_in_a_task_after_the_save(
         callback()
 
     assert CampaignTally.objects.get(campaign=mixed).counted == 4
+
+
+@pytest.mark.parametrize("path", ["", "count/"])
+def test_the_campaign_page_and_count_cost_the_same_at_one_signature_and_at_many(
+    client, campaign, leadership, path
+):
+    """Flat in signatures: a visitor reads the stored tally, never an aggregate over the rows."""
+    SignatureFactory(campaign=campaign)
+    refresh_tallies([campaign])
+    url = f"{campaign.get_absolute_url()}{path}"
+    cache.clear()  # each read uncached: the shared page cache would hide the cost
+    with CaptureQueriesContext(connection) as at_one:
+        first = client.get(url)
+    SignatureFactory.create_batch(40, campaign=campaign)
+    refresh_tallies([campaign])
+    cache.clear()
+    with CaptureQueriesContext(connection) as at_many:
+        second = client.get(url)
+
+    # The same statements (their WHERE holds the time of the request, so compare up to it).
+    assert [_shape(q) for q in at_many] == [_shape(q) for q in at_one]
+    assert not [q for q in at_many if "petitions_signature" in q["sql"]]
+    assert "1 of 200" in first.content.decode() or first.json()["counted"] == 1
+    assert "41 of 200" in second.content.decode() or second.json()["counted"] == 41
+
+
+def _shape(query) -> str:
+    return query["sql"].split(" WHERE ")[0]

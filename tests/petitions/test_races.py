@@ -119,3 +119,23 @@ def test_a_stranger_signing_while_the_owner_confirms_never_changes_what_is_confi
             "77550",
             "counted",
         )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_refreshes_racing_confirmations_leave_the_stored_tally_exact():
+    """Each confirmation is followed by a refresh; whichever refresh writes last counted last."""
+    from petitions.counting import refresh_tallies, tally_for
+
+    def confirm_then_refresh(campaign, n):
+        SignatureFactory(campaign=campaign, email=f"racer{n}@example.org")
+        refresh_tallies([Campaign.objects.get(pk=campaign.pk)])
+
+    for n in range(10):
+        county = CountyFactory(fips=f"{93000 + n}", name=f"Tally County {n}", state="TX")
+        campaign = CampaignFactory(county=county)
+
+        results = race(confirm_then_refresh, *[(campaign, k) for k in range(4)])
+
+        assert results == [None] * 4, f"round {n}: {results!r}"
+        assert tally_for(campaign).counted == 4, f"round {n}"

@@ -1,7 +1,7 @@
 """Recompute every campaign's stored tally from its signature rows and report the drift fixed.
 
-Visitors' counts always come from the rows; the stored tallies (lists, the map) are refreshed by
-a task after each change. Run nightly: if a refresh was ever missed, this finds and fixes it, and
+Visitors, lists and the map read the stored tallies, refreshed from the rows by a task a few
+seconds after each change. Run nightly: if a refresh was ever missed, this finds and fixes it, and
 emails STAFF_NOTIFY_EMAILS so someone looks at why.
 """
 
