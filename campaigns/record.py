@@ -232,6 +232,7 @@ class AgreementRow(NamedTuple):
     status: str
     first_listed: date | None
     last_listed: date | None
+    unlisted_since: date | None
 
 
 def state_agreements(state: str) -> list[AgreementRow]:
@@ -248,6 +249,7 @@ def state_agreements(state: str) -> list[AgreementRow]:
             "status",
             "first_listed",
             "last_listed",
+            "unlisted_since",
         )
     )
     return [AgreementRow(*row) for row in rows]
@@ -258,6 +260,15 @@ def state_agreements(state: str) -> list[AgreementRow]:
 # template engine, even after the shared cache is flushed. Bounded: a few states at a time.
 _tables: dict[str, SafeString] = {}
 TABLES_KEPT = 16
+
+
+def _unlisted_words(row: AgreementRow) -> str:
+    """Missing from ICE's newer list and not yet confirmed ended (as `Contract.is_unlisted`)."""
+    if row.unlisted_since is None or row.status not in IN_FORCE_STATUSES:
+        return ""
+    return _("not on ICE's list since %(date)s") % {
+        "date": date_filter(row.unlisted_since, "DATE_FORMAT")
+    }
 
 
 def agreement_rows_html(rows: list[AgreementRow], latest: date | None) -> SafeString:
@@ -284,7 +295,7 @@ def agreement_rows_html(rows: list[AgreementRow], latest: date | None) -> SafeSt
                     row.agency,
                     county,
                     outcome,
-                    labels[outcome],
+                    _unlisted_words(row) or labels[outcome],
                     models.get(row.model, row.model),
                     date_filter(row.signed_date, "SHORT_DATE_FORMAT") or "—",
                 )

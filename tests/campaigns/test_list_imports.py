@@ -272,7 +272,7 @@ def test_an_unlisted_agreement_says_so_on_its_campaign_page_search_and_record(ol
     search = client.get(reverse("campaigns:search"), {"q": "Nueces"}).content.decode()
     assert "not on ICE&#x27;s list since May 18, 2026" in search
     record = client.get(reverse("campaigns:record_state", args=["tx"])).content.decode()
-    assert "not on ICE's list since May 18, 2026" in record
+    assert "not on ICE&#x27;s list since May 18, 2026" in record
     spanish = client.get("/es" + campaign.get_absolute_url()).content.decode()
     assert "fuera de la lista de ICE desde el 18 de mayo de 2026" in spanish
 
